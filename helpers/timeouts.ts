@@ -1,0 +1,35 @@
+/** Every wait the suite does, in one place (milliseconds). */
+export interface Timeouts {
+  /** Default per-check limit; --timeout overrides it. */
+  check: number;
+  podStart: number;
+  podDelete: number;
+  namespaceDelete: number;
+  pvcBound: number;
+  serviceEndpoints: number;
+  exec: number;
+  /** A single API call during preflight. */
+  apiCall: number;
+  /** Between two polls of a wait. */
+  pollInterval: number;
+}
+
+export const defaultTimeouts: Readonly<Timeouts> = {
+  check: 5 * 60_000,
+  podStart: 3 * 60_000,
+  podDelete: 60_000,
+  namespaceDelete: 2 * 60_000,
+  pvcBound: 2 * 60_000,
+  serviceEndpoints: 60_000,
+  exec: 30_000,
+  apiCall: 15_000,
+  pollInterval: 1_000,
+};
+
+/** "5m0s" style, as the Kubernetes e2e framework prints durations. */
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return minutes > 0 ? `${minutes}m${seconds}s` : `${seconds}s`;
+}
