@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the add-on binaries from their Go modules: etcd, CoreDNS, crictl, kube-router,
+# local-path-provisioner, and the pause process (C, from the Kubernetes module).
+source "$(dirname "$0")/lib/common.sh"
+
+# go_install NAME PACKAGE@VERSION: modules without replace directives install as they are.
+go_install() {
+  local name=$1 target=$2 dir
+  dir=$(cache_dir "$name-${target##*@}")
+  [[ -x "$dir/$name" ]] && return
+  log "building $name from $target"
+  GOFLAGS= GOBIN="$dir" go install -trimpath -ldflags "-s -w" "$target"
+}
+
+build_etcd() {
+  local dir; dir=$(cache_dir "etcd-$ETCD_VERSION")
+  [[ -x "$dir/etcd" && -x "$dir/etcdctl" ]] && return
+  log "building etcd and etcdctl $ETCD_VERSION"
+  (cd "$TESTBED_DIR/go/etcd" \
+    && go build -trimpath -ldflags "-s -w" -o "$dir/etcd" go.etcd.io/etcd/server/v3 \
+    && go build -trimpath -ldflags "-s -w" -o "$dir/etcdctl" go.etcd.io/etcd/etcdctl/v3)
+}
+
+# The sandbox's pause process is C; it is built statically from the source in the Kubernetes module.
+build_pause() {
+  local dir src; dir=$(cache_dir "pause-$PAUSE_VERSION")
+  [[ -x "$dir/pause" ]] && return
+  src=$(cd "$TESTBED_DIR/go/k8s" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c
+  [[ -f "$src" ]] || die "pause.c not found in the Kubernetes module ($src)"
+  log "building pause $PAUSE_VERSION"
+  gcc -Os -Wall -Werror -static -DVERSION="v$PAUSE_VERSION-ra2" -o "$dir/pause" "$src"
+  strip "$dir/pause"
+}
+
+build_etcd
+go_install coredns "github.com/coredns/coredns@$COREDNS_VERSION"
+go_install crictl "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
+go_install kube-router "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION"
+go_install local-path-provisioner "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"
+build_pause
+log "add-on binaries ready"

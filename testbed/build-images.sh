@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds every container image the test bed runs, from the binaries in the cache and the
+# Debian base images, under the exact names kubeadm and kind ask for, so nothing is pulled.
+source "$(dirname "$0")/lib/common.sh"
+KUBE_BIN=$(cache_dir "kubernetes-$KUBERNETES_VERSION")
+ETCD_TAG="${ETCD_VERSION#v}-0"
+
+# image NAME BASE ENTRYPOINT FILE...: FILEs go to /usr/local/bin of an image FROM BASE.
+image() {
+  local name=$1 base=$2 entrypoint=$3; shift 3
+  if docker image inspect "$name" >/dev/null 2>&1 && [[ -z "${RA2_REBUILD:-}" ]]; then return; fi
+  local ctx; ctx=$(mktemp -d)
+  cp "$@" "$ctx/"
+  {
+    echo "FROM $base"
+    for f in "$@"; do echo "COPY $(basename "$f") /usr/local/bin/$(basename "$f")"; done
+    echo 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin'
+    [[ -n "$entrypoint" ]] && echo "ENTRYPOINT [\"$entrypoint\"]"
+    echo "LABEL org.opencontainers.image.source=ra2-testbed"
+  } > "$ctx/Dockerfile"
+  docker build -q -t "$name" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  log "built $name"
+}
+
+TINY="$IMAGE_PREFIX/tiny-base:$DEBIAN_SUITE"
+NET="$IMAGE_PREFIX/net-base:$DEBIAN_SUITE"
+for c in kube-apiserver kube-controller-manager kube-scheduler; do
+  image "registry.k8s.io/$c:$KUBERNETES_VERSION" "$TINY" "" "$KUBE_BIN/$c"
+done
+image "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION" "$NET" "" "$KUBE_BIN/kube-proxy"
+image "registry.k8s.io/etcd:$ETCD_TAG" "$TINY" "" "$(cache_dir "etcd-$ETCD_VERSION")/etcd" "$(cache_dir "etcd-$ETCD_VERSION")/etcdctl"
+image "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$TINY" /usr/local/bin/coredns "$(cache_dir "coredns-$COREDNS_VERSION")/coredns"
+image "registry.k8s.io/pause:$PAUSE_VERSION" "$TINY" /usr/local/bin/pause "$(cache_dir "pause-$PAUSE_VERSION")/pause"
+image "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION" "$NET" /usr/local/bin/kube-router \
+  "$(cache_dir "kube-router-$KUBE_ROUTER_VERSION")/kube-router"
+image "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$TINY" "" \
+  "$(cache_dir "local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION")/local-path-provisioner"
+# The probe image the suite schedules: agnhost's servers plus sh, ip, nslookup/dig, nc and curl.
+image "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION" "$NET" /usr/local/bin/agnhost "$KUBE_BIN/agnhost"
+"$TESTBED_DIR/lib/build-lb-image.sh"

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Brings a test bed cluster up or down: cluster.sh up|down|kubeconfig NAME (NAME is a file in kind-configs/).
+#  up:   reuses a healthy cluster of the same name, replaces a broken one, never leaves a half-made one.
+#  down: deletes the cluster; succeeds if there is none.
+source "$(dirname "$0")/lib/common.sh"
+REPO_DIR=$(cd "$TESTBED_DIR/.." && pwd)
+action=${1:-}; name=${2:-basic}
+config="$REPO_DIR/kind-configs/$name.yaml"
+[[ -f "$config" ]] || die "no cluster definition $config"
+cluster=$(awk '/^name:/ {print $2; exit}' "$config")
+KUBECONFIG_DIR=${RA2_KUBECONFIG_DIR:-$REPO_DIR/.testbed}
+kubeconfig="$KUBECONFIG_DIR/$cluster.kubeconfig"
+image=${NODE_IMAGE_OVERRIDE:-$NODE_IMAGE}
+# Huge pages each definition needs reserved on the host (the network-intensive bed asks for some).
+min_hugepages=$(awk '/^# ra2-testbed: min-hugepages=/ {split($0, a, "="); print a[2]}' "$config")
+
+kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
+
+cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$cluster"; }
+
+cluster_healthy() {
+  kind get kubeconfig --name "$cluster" > "$kubeconfig" 2>/dev/null || return 1
+  local total ready
+  total=$(kc get nodes --no-headers 2>/dev/null | wc -l)
+  ready=$(kc get nodes --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l)
+  (( total == $(grep -c -- '- role:' "$config") && ready == total ))
+}
+
+preflight() {
+  docker info >/dev/null 2>&1 || die "the Docker engine is not running: run testbed/prepare-host.sh (or start dockerd)"
+  docker image inspect "$image" >/dev/null 2>&1 || [[ -n "${NODE_IMAGE_OVERRIDE:-}" ]] \
+    || die "node image $image is missing: run 'make images' first"
+  local pages; pages=$(cat /proc/sys/vm/nr_hugepages)
+  (( pages >= ${min_hugepages:-0} )) \
+    || die "too few huge pages: $cluster needs ${min_hugepages} x 2MiB reserved, the host has $pages (run testbed/prepare-host.sh)"
+  local port; port=$(awk '/apiServerPort:/ {print $2; exit}' "$config")
+  if [[ -n "$port" ]] && ss -Hltn "sport = :$port" | grep -q .; then
+    die "port $port (API server of $cluster) is taken by another process: $(ss -Hltnp "sport = :$port" | grep -o 'users:.*' | head -1)"
+  fi
+}
+
+# Nodes Ready and every kube-system pod Running: kind's --wait covers only the control plane.
+wait_settled() {
+  local deadline=$((SECONDS + ${RA2_SETTLE_TIMEOUT:-300}))
+  log "waiting up to ${RA2_SETTLE_TIMEOUT:-300}s for all nodes Ready and kube-system pods Running"
+  while (( SECONDS < deadline )); do
+    if cluster_healthy && ! kc get pods -n kube-system --no-headers 2>/dev/null | awk '$3 != "Running"' | grep -q . \
+       && kc get pods -n kube-system --no-headers 2>/dev/null | grep -q .; then
+      return 0
+    fi
+    sleep 5
+  done
+  kc get nodes -o wide >&2 || true
+  kc get pods -A -o wide >&2 || true
+  return 1
+}
+
+up() {
+  mkdir -p "$KUBECONFIG_DIR"
+  if cluster_exists; then
+    if [[ -z "${RA2_RECREATE:-}" ]] && cluster_healthy; then
+      log "reusing healthy cluster $cluster"; wait_settled || die "cluster $cluster exists but did not settle"; return
+    fi
+    log "replacing cluster $cluster (unhealthy, or RA2_RECREATE set)"
+    kind delete cluster --name "$cluster" >/dev/null
+  fi
+  preflight
+  log "creating cluster $cluster from $config with $image"
+  if ! kind create cluster --config "$config" --image "$image" --kubeconfig "$kubeconfig" --wait 5m; then
+    kind delete cluster --name "$cluster" >/dev/null 2>&1 || true
+    die "creating cluster $cluster failed (deleted what was made; see the kind output above)"
+  fi
+  if ! wait_settled; then
+    [[ -n "${RA2_KEEP_BROKEN:-}" ]] || kind delete cluster --name "$cluster" >/dev/null 2>&1 || true
+    die "cluster $cluster did not settle: nodes or kube-system pods not ready"
+  fi
+  log "cluster $cluster is up; KUBECONFIG=$kubeconfig"
+}
+
+down() {
+  cluster_exists || { log "no cluster $cluster"; return; }
+  kind delete cluster --name "$cluster" >/dev/null
+  rm -f "$kubeconfig"
+  log "deleted cluster $cluster"
+}
+
+case "$action" in
+  up) up ;;
+  down) down ;;
+  kubeconfig) echo "$kubeconfig" ;;
+  *) die "usage: cluster.sh up|down|kubeconfig NAME" ;;
+esac

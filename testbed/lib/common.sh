@@ -1,0 +1,40 @@
+# Shared settings for the test bed scripts: sourced, never run.
+set -euo pipefail
+TESTBED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../versions.env
+source "$TESTBED_DIR/versions.env"
+# Build outputs live in a cache keyed by each component's pinned version, so a warm
+# rebuild only starts clusters and a version bump rebuilds only what it names.
+CACHE_ROOT=${RA2_TESTBED_CACHE:-/var/cache/ra2-testbed}
+cache_dir() { local d="$CACHE_ROOT/$1"; mkdir -p "$d"; echo "$d"; }
+# One shared Go build cache for every binary.
+export GOCACHE=${GOCACHE:-$CACHE_ROOT/go-build}
+export GOFLAGS=${GOFLAGS:--mod=mod}
+export CGO_ENABLED=0
+IMAGE_PREFIX=${RA2_IMAGE_PREFIX:-ra2-testbed}
+NODE_IMAGE="$IMAGE_PREFIX/node:$KUBERNETES_VERSION"
+
+# Images preloaded into every node: the control plane, the add-ons and the suite's probe image.
+preloaded_images() {
+  local etcd_tag="${ETCD_VERSION#v}-0"
+  printf '%s\n' \
+    "registry.k8s.io/kube-apiserver:$KUBERNETES_VERSION" "registry.k8s.io/kube-controller-manager:$KUBERNETES_VERSION" \
+    "registry.k8s.io/kube-scheduler:$KUBERNETES_VERSION" "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION" \
+    "registry.k8s.io/etcd:$etcd_tag" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" \
+    "registry.k8s.io/pause:$PAUSE_VERSION" "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION" \
+    "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$IMAGE_PREFIX/tiny-base:$DEBIAN_SUITE" \
+    "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION"
+}
+
+log() { printf '[testbed] %s\n' "$*" >&2; }
+die() { printf 'testbed: %s\n' "$*" >&2; exit 1; }
+
+# Retry an infrastructure step that is known to be slow to settle (never an assertion).
+retry() {
+  local attempts=$1; shift
+  local n=1
+  until "$@"; do
+    (( n >= attempts )) && return 1
+    log "retry $n/$attempts: $*"; n=$((n + 1)); sleep 5
+  done
+}

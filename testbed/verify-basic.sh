@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Acceptance of the basic test bed; exits non-zero at the first requirement that does not hold:
+#  1. every node Ready, every kube-system pod Running, and every image on every node built here;
+#  2. pod-to-pod across workers over IPv4 and IPv6; DNS resolves kubernetes.default;
+#  3. a PVC of the default class binds, one pod writes, a second pod reads the same bytes;
+#  4. traffic that flows without policy is blocked by deny-all and flows again after an allow rule.
+source "$(dirname "$0")/lib/common.sh"
+name=${1:-basic}
+kubeconfig=$("$TESTBED_DIR/cluster.sh" kubeconfig "$name")
+cluster=$(basename "$kubeconfig" .kubeconfig)
+NS=ra2-testbed-smoke
+PROBE="$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION"
+kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+pass() { printf 'ok: %s\n' "$*"; }
+# eventually SECONDS CMD...: policy programming is asynchronous, so poll CMD until it holds or time runs out.
+eventually() {
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do (( SECONDS < deadline )) || return 1; sleep 2; done
+}
+reaches() { [[ $(reach client "$1") == server ]]; }
+blocked() { ! reaches "$1"; }
+cleanup() { kc delete namespace "$NS" --wait=false --ignore-not-found >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+check_nodes_and_system_pods() {
+  local notready pending
+  notready=$(kc get nodes --no-headers | awk '$2 != "Ready" {print $1}')
+  [[ -z "$notready" ]] || fail "nodes not Ready: $notready"
+  pending=$(kc get pods -n kube-system --no-headers | awk '$3 != "Running" {print $1 "=" $3}')
+  [[ -z "$pending" ]] || fail "kube-system pods not Running: $pending"
+  pass "$(kc get nodes --no-headers | wc -l) nodes Ready, $(kc get pods -n kube-system --no-headers | wc -l) kube-system pods Running"
+}
+
+# Image IDs are config digests: an image on a node is ours only if the host built an image with that ID.
+check_images_built_here() {
+  local built node id tag
+  built=$(preloaded_images | xargs docker image inspect -f '{{.Id}}')
+  for node in $(kind get nodes --name "$cluster"); do
+    while read -r id tag; do
+      grep -qx "$id" <<<"$built" || fail "image $tag ($id) on $node was not built here"
+    done < <(docker exec "$node" crictl images -o json | jq -r '.images[] | "\(.id) \(.repoTags[0] // "<none>")"')
+  done
+  pass "every image on every node of $cluster was built here"
+}
+
+# pod NAME NODE: an agnhost HTTP server pinned to NODE.
+pod() {
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata: { name: $1, namespace: $NS, labels: { app: $1 } }
+spec:
+  nodeName: $2
+  containers:
+    - { name: agnhost, image: $PROBE, args: [netexec, --http-port=8080] }
+YAML
+}
+
+pod_ip() { kc get pod -n "$NS" "$1" -o json | jq -r --arg fam "$2" '.status.podIPs[].ip | select((contains(":")) == ($fam == "6"))'; }
+
+# reach FROM IP: the client pod fetches /hostname from IP; prints the answer.
+reach() {
+  local url="http://$2:8080/hostname"; [[ $2 == *:* ]] && url="http://[$2]:8080/hostname"
+  kc exec -n "$NS" "$1" -- curl -sS --max-time 5 "$url" 2>&1
+}
+
+check_pod_network_and_dns() {
+  mapfile -t workers < <(kc get nodes -l '!node-role.kubernetes.io/control-plane' -o name | cut -d/ -f2)
+  (( ${#workers[@]} >= 2 )) || fail "need 2 workers, found ${#workers[@]}"
+  pod server "${workers[1]}"; pod client "${workers[0]}"
+  kc wait -n "$NS" --for=condition=Ready pod/server pod/client --timeout=120s >/dev/null || fail "probe pods not Ready"
+  local fam ip out
+  for fam in 4 6; do
+    ip=$(pod_ip server "$fam"); [[ -n "$ip" ]] || fail "server pod has no IPv$fam address"
+    out=$(reach client "$ip"); [[ "$out" == server ]] || fail "IPv$fam ${workers[0]} -> ${workers[1]} ($ip): $out"
+    pass "pod on ${workers[0]} reaches pod on ${workers[1]} over IPv$fam ($ip)"
+  done
+  out=$(kc exec -n "$NS" client -- nslookup kubernetes.default 2>&1) || fail "DNS lookup of kubernetes.default failed: $out"
+  pass "DNS resolves kubernetes.default: $(grep -A1 'Name:' <<<"$out" | grep Address | head -1 | xargs)"
+}
+
+check_pvc_roundtrip() {
+  local bytes
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data, namespace: $NS }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 16Mi } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: writer, namespace: $NS }
+spec:
+  restartPolicy: Never
+  containers:
+    - name: w
+      image: $PROBE
+      command: [sh, -c, "head -c 4096 /dev/urandom > /data/blob && sha256sum /data/blob | cut -d' ' -f1"]
+      volumeMounts: [{ name: data, mountPath: /data }]
+  volumes: [{ name: data, persistentVolumeClaim: { claimName: data } }]
+YAML
+  kc wait -n "$NS" --for=jsonpath='{.status.phase}'=Succeeded pod/writer --timeout=120s >/dev/null \
+    || fail "writer pod did not finish: $(kc get pvc,pod -n "$NS" -o wide 2>&1 | tr '\n' ' ')"
+  [[ $(kc get pvc -n "$NS" data -o jsonpath='{.status.phase}') == Bound ]] || fail "PVC not Bound"
+  bytes=$(kc logs -n "$NS" writer)
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata: { name: reader, namespace: $NS }
+spec:
+  restartPolicy: Never
+  containers:
+    - name: r
+      image: $PROBE
+      command: [sh, -c, "sha256sum /data/blob | cut -d' ' -f1"]
+      volumeMounts: [{ name: data, mountPath: /data }]
+  volumes: [{ name: data, persistentVolumeClaim: { claimName: data } }]
+YAML
+  kc wait -n "$NS" --for=jsonpath='{.status.phase}'=Succeeded pod/reader --timeout=120s >/dev/null || fail "reader pod did not finish"
+  [[ $(kc logs -n "$NS" reader) == "$bytes" ]] || fail "reader saw other bytes than the writer wrote"
+  pass "PVC of the default class $(kc get pvc -n "$NS" data -o jsonpath='{.spec.storageClassName}') bound; reader read the writer's bytes ($bytes)"
+}
+
+check_network_policy() {
+  local ip out; ip=$(pod_ip server 4)
+  out=$(reach client "$ip"); [[ "$out" == server ]] || fail "no traffic before any policy: $out"
+  kc apply -f - >/dev/null <<YAML
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny-all, namespace: $NS }
+spec: { podSelector: {}, policyTypes: [Ingress] }
+YAML
+  eventually 30 blocked "$ip" || fail "traffic still flows 30s after deny-all"
+  pass "deny-all NetworkPolicy blocks client -> server"
+  kc apply -f - >/dev/null <<YAML
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: allow-client, namespace: $NS }
+spec:
+  podSelector: { matchLabels: { app: server } }
+  policyTypes: [Ingress]
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: client } } }] }]
+YAML
+  eventually 30 reaches "$ip" || fail "traffic still blocked 30s after the allow rule: $(reach client "$ip")"
+  pass "allow rule lets client -> server through again"
+}
+
+kc delete namespace "$NS" --ignore-not-found --wait=true >/dev/null
+kc create namespace "$NS" >/dev/null
+check_nodes_and_system_pods
+check_images_built_here
+check_pod_network_and_dns
+check_pvc_roundtrip
+check_network_policy
+echo "basic test bed: all acceptance checks passed"
