@@ -89,7 +89,7 @@ describe('catalog', () => {
 
   it('marks Network Intensive rows with that profile', () => {
     for (const row of catalog.rows) {
-      const mentionsNi = /Network Intensive profile/i.test(row.text);
+      const mentionsNi = /(matching|match) the Network Intensive profile/.test(row.text);
       if (mentionsNi) expect(row.profile, row.id).to.equal('network-intensive');
     }
     expect(catalog.rows.find((r) => r.id === 'ra2.ch.014')?.profile).to.equal('basic');

@@ -1,0 +1,48 @@
+/** The whole run as JSON, for machines. */
+import type { Reporter, RunReport } from './reporter.js';
+import { isBlocking, summariseBySection } from '../outcome.js';
+
+export function renderJson(report: RunReport): string {
+  return JSON.stringify(
+    {
+      ...report.info,
+      finishedAt: report.finishedAt,
+      exitCode: report.exitCode,
+      interrupted: report.interrupted,
+      counts: report.counts,
+      sections: summariseBySection(report.results),
+      results: report.results.map((r) => ({
+        id: r.row.id,
+        specId: r.row.specId,
+        title: r.row.title,
+        section: r.sectionTitle,
+        level: r.row.level,
+        profile: r.row.profile,
+        condition: r.row.condition,
+        requirementTrace: r.row.requirementTrace,
+        referenceImplementationTrace: r.row.referenceImplementationTrace,
+        note: r.row.note,
+        kind: r.kind,
+        status: r.status,
+        blocking: isBlocking(r),
+        message: r.message,
+        expected: r.expected,
+        observed: r.observed,
+        evidence: r.evidence,
+        durationMs: r.durationMs,
+        startedAt: r.startedAt,
+        log: r.log,
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+export class JsonReporter implements Reporter {
+  readonly name = 'json';
+  constructor(private readonly path: string, private readonly write: (path: string, text: string) => void) {}
+  onRunEnd(report: RunReport): void {
+    this.write(this.path, renderJson(report) + '\n');
+  }
+}
