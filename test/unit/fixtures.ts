@@ -1,0 +1,46 @@
+/** Small builders for results and reports, shared by the unit tests. */
+import { loadCatalog } from '../../catalog/index.js';
+import type { CatalogRow } from '../../catalog/types.js';
+import type { RunReport } from '../../helpers/reporters/reporter.js';
+import type { CheckResult, CheckStatus } from '../../helpers/results.js';
+import { countResults, exitCodeFor } from '../../helpers/outcome.js';
+
+export const catalog = loadCatalog();
+
+export function row(id: string): CatalogRow {
+  const found = catalog.rows.find((r) => r.id === id);
+  if (!found) throw new Error(`no row ${id}`);
+  return found;
+}
+
+export function result(id: string, status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult {
+  return {
+    row: row(id),
+    sectionTitle: '4.3 Kubernetes',
+    kind: 'inspect',
+    status,
+    message: `${status} message`,
+    log: [],
+    durationMs: 1500,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    ...extra,
+  };
+}
+
+export function report(results: CheckResult[]): RunReport {
+  return {
+    info: {
+      runId: 'run-1',
+      release: catalog.release,
+      releaseTitle: catalog.title,
+      profile: 'basic',
+      profileSource: 'given',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      total: results.length,
+    },
+    results,
+    counts: countResults(results),
+    finishedAt: '2026-01-01T00:01:00.000Z',
+    exitCode: exitCodeFor(results),
+  };
+}
