@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'testbed/**', 'kind-configs/**', 'sonobuoy/**', '.ci/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'testbed/**',
+      'kind-configs/**',
+      'sonobuoy/**',
+      '.ci/**',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

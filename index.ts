@@ -1,11 +1,21 @@
 /** Public API: the runner the CLI, Sonobuoy entry point and e2e tests share. */
-export { runSuite, planChecks, executeCheck, type RunOptions, type ProfileChoice } from './helpers/runner.js';
+export {
+  runSuite,
+  planChecks,
+  executeCheck,
+  type RunOptions,
+  type ProfileChoice,
+} from './helpers/runner.js';
 export type { Reporter, RunInfo, RunReport } from './helpers/reporters/reporter.js';
 export type { CheckResult, CheckStatus } from './helpers/results.js';
 export { ConsoleReporter } from './helpers/reporters/console.js';
 export { JUnitReporter, renderJUnit } from './helpers/reporters/junit.js';
 export { JsonReporter, renderJson } from './helpers/reporters/json.js';
-export { ConformanceReportReporter, renderMarkdown, renderHtml } from './helpers/reporters/report.js';
+export {
+  ConformanceReportReporter,
+  renderMarkdown,
+  renderHtml,
+} from './helpers/reporters/report.js';
 export { loadCatalog, listReleases, DEFAULT_RELEASE } from './catalog/index.js';
 export { parseAttestations, loadAttestations } from './helpers/attestations.js';
 export { exitCodeFor } from './helpers/outcome.js';

@@ -26,7 +26,8 @@ const tableEnd = /^Table 4-\d+:/;
 /** "4.3.1", "3.3", "N/A" */
 const referenceTrace = /^(\d+(\.\d+)*|N\/A)$/;
 /** "req.gen.rsl.02, req.gen.avl.01", "e.cap.013", "TBD", "Various, e.g. e.cap.013" */
-const requirementTrace = /^(TBD|Various, e\.g\. .+|[a-z]+(\.[a-z0-9]+)+\.?([ ,]+[a-z]+(\.[a-z0-9]+)+\.?)*)$/;
+const requirementTrace =
+  /^(TBD|Various, e\.g\. .+|[a-z]+(\.[a-z0-9]+)+\.?([ ,]+[a-z]+(\.[a-z0-9]+)+\.?)*)$/;
 
 export function parseSpecText(source: string): SpecTextRow[] {
   const lines = source

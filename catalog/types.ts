@@ -7,13 +7,7 @@ export type Profile = 'basic' | 'network-intensive';
 
 /** One file per RA2 section under suites/. */
 export type SectionKey =
-  | 'node'
-  | 'kubernetes'
-  | 'runtime'
-  | 'networking'
-  | 'storage'
-  | 'packaging'
-  | 'workloads';
+  'node' | 'kubernetes' | 'runtime' | 'networking' | 'storage' | 'packaging' | 'workloads';
 
 export interface CatalogSection {
   key: SectionKey;

@@ -7,7 +7,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_RELEASE, listReleases, loadCatalog, UnknownReleaseError } from '../catalog/index.js';
+import {
+  DEFAULT_RELEASE,
+  listReleases,
+  loadCatalog,
+  UnknownReleaseError,
+} from '../catalog/index.js';
 import { loadAttestations } from '../helpers/attestations.js';
 import { EnvironmentError, oneLine, UsageError } from '../helpers/errors.js';
 import { DEFAULT_PROBE_IMAGE } from '../helpers/images.js';
@@ -32,7 +37,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive whole number');
   return n;
 }
 
@@ -40,7 +46,9 @@ function positiveInt(value: string): number {
 export function parseDuration(value: string): number {
   const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
   if (!match) throw new InvalidArgumentError('expected a duration such as 90s, 5m or 1h');
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[
+    (match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'
+  ];
   const ms = Number(match[1]) * unit;
   if (ms <= 0) throw new InvalidArgumentError('expected a duration above zero');
   return ms;
@@ -52,7 +60,12 @@ function writeFile(file: string, text: string): void {
 }
 
 function packageVersion(): string {
-  const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
+  const pkg = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'package.json',
+  );
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
@@ -74,7 +87,11 @@ interface RunFlags {
   imagePrefix?: string;
 }
 
-export async function run(argv: readonly string[], streams: Streams, extraReporters: Reporter[] = []): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  streams: Streams,
+  extraReporters: Reporter[] = [],
+): Promise<number> {
   let exitCode = 0;
   const program = new Command('ra2')
     .description('Check a live Kubernetes cluster against Anuket RA2 chapter 4')
@@ -88,13 +105,34 @@ export async function run(argv: readonly string[], streams: Streams, extraReport
   program
     .command('run')
     .description('run the conformance checks against a cluster')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster config, then the default kubeconfig)')
+    .option(
+      '--kubeconfig <path>',
+      'kubeconfig file (default: in-cluster config, then the default kubeconfig)',
+    )
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .addOption(new Option('--profile <profile>', 'Anuket profile to check').choices(['basic', 'network-intensive', 'auto']).default('auto'))
-    .option('--focus <ids>', 'only these ids or globs (ra2.ntw.*); repeatable or comma-separated', collect, [])
-    .option('--skip <ids>', 'leave out these ids or globs; repeatable or comma-separated', collect, [])
+    .addOption(
+      new Option('--profile <profile>', 'Anuket profile to check')
+        .choices(['basic', 'network-intensive', 'auto'])
+        .default('auto'),
+    )
+    .option(
+      '--focus <ids>',
+      'only these ids or globs (ra2.ntw.*); repeatable or comma-separated',
+      collect,
+      [],
+    )
+    .option(
+      '--skip <ids>',
+      'leave out these ids or globs; repeatable or comma-separated',
+      collect,
+      [],
+    )
     .option('--disruptive', 'also run disruptive checks', false)
-    .option('--release <name>', `RA2 release catalog (${listReleases().join(', ')})`, DEFAULT_RELEASE)
+    .option(
+      '--release <name>',
+      `RA2 release catalog (${listReleases().join(', ')})`,
+      DEFAULT_RELEASE,
+    )
     .option('--junit <path>', 'write a JUnit XML file')
     .option('--json <path>', 'write a JSON result file')
     .option('--report <path>', 'write a conformance report (Markdown, or HTML for *.html)')
@@ -147,8 +185,13 @@ export async function run(argv: readonly string[], streams: Streams, extraReport
     .action((flags: { release: string }) => {
       const catalog = loadCatalog(flags.release);
       for (const check of bindSuites(catalog, allSuites)) {
-        const kind = check.notImplemented ? `${check.options.kind} (not implemented)` : check.options.kind;
-        const extra = [check.row.condition && `condition: ${check.row.condition}`, check.options.disruptive && 'disruptive']
+        const kind = check.notImplemented
+          ? `${check.options.kind} (not implemented)`
+          : check.options.kind;
+        const extra = [
+          check.row.condition && `condition: ${check.row.condition}`,
+          check.options.disruptive && 'disruptive',
+        ]
           .filter(Boolean)
           .join('; ');
         streams.stdout.write(`${testName(check.row)}\t${kind}${extra ? `\t${extra}` : ''}\n`);
@@ -159,7 +202,9 @@ export async function run(argv: readonly string[], streams: Streams, extraReport
     .command('version')
     .description('print the version')
     .action(() => {
-      streams.stdout.write(`ra2-conformance ${packageVersion()} (releases: ${listReleases().join(', ')})\n`);
+      streams.stdout.write(
+        `ra2-conformance ${packageVersion()} (releases: ${listReleases().join(', ')})\n`,
+      );
     });
 
   try {
@@ -168,11 +213,22 @@ export async function run(argv: readonly string[], streams: Streams, extraReport
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version displays are not errors
-      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return 0;
-      streams.stderr.write(`ra2: ${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}\n`);
+      if (
+        err.exitCode === 0 ||
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.help'
+      )
+        return 0;
+      streams.stderr.write(
+        `ra2: ${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}\n`,
+      );
       return EXIT_USAGE_OR_ENVIRONMENT;
     }
-    if (err instanceof UsageError || err instanceof EnvironmentError || err instanceof UnknownReleaseError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof EnvironmentError ||
+      err instanceof UnknownReleaseError
+    ) {
       streams.stderr.write(`ra2: ${oneLine(err)}\n`);
       return EXIT_USAGE_OR_ENVIRONMENT;
     }

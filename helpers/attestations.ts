@@ -25,12 +25,14 @@ export type Attestations = Map<string, Attestation>;
 export function parseAttestations(text: string, source = 'attestations'): Attestations {
   let doc: unknown;
   try {
-    doc = parseYaml(text) as unknown; // YAML is a superset of JSON
+    doc = parseYaml(text); // YAML is a superset of JSON
   } catch (err) {
-    throw new UsageError(`${source}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `${source}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   if (doc && typeof doc === 'object' && 'attestations' in doc) {
-    doc = (doc as { attestations: unknown }).attestations;
+    doc = doc.attestations;
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new UsageError(`${source}: expected a mapping from RA2 ids to attestations`);
@@ -57,7 +59,9 @@ export function loadAttestations(path: string): Attestations {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read attestations file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(
+      `cannot read attestations file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   return parseAttestations(text, path);
 }

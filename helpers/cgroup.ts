@@ -65,10 +65,12 @@ export function parseCgroupReport(output: string): CgroupLimits {
     if (at > 0) fields.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
   }
   const version = fields.get('version');
-  if (version !== '1' && version !== '2') throw new Error(`cgroup report without a version: ${output.slice(0, 200)}`);
+  if (version !== '1' && version !== '2')
+    throw new Error(`cgroup report without a version: ${output.slice(0, 200)}`);
   const hugetlbLimitBytes: Record<string, number | null> = {};
   for (const [key, value] of fields) {
-    if (key.startsWith('hugetlb.')) hugetlbLimitBytes[key.slice('hugetlb.'.length)] = parseLimit(value);
+    if (key.startsWith('hugetlb.'))
+      hugetlbLimitBytes[key.slice('hugetlb.'.length)] = parseLimit(value);
   }
   return {
     version: version === '2' ? 2 : 1,

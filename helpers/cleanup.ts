@@ -27,10 +27,16 @@ export class CleanupStack {
       try {
         await step.run();
       } catch (err) {
-        log(`cleanup "${step.description}" failed: ${err instanceof Error ? err.message : String(err)}`);
+        log(
+          `cleanup "${step.description}" failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
         firstError ??= err;
       }
     }
-    if (firstError !== undefined) throw firstError;
+    if (firstError !== undefined) {
+      throw firstError instanceof Error
+        ? firstError
+        : new Error(`cleanup failed: ${JSON.stringify(firstError)}`);
+    }
   }
 }

@@ -36,7 +36,10 @@ const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token
  * when running in a pod; otherwise the default kubeconfig's current context.
  * Throws EnvironmentError with one line for every way this can go wrong.
  */
-export function loadKubeConfig(options: ConnectOptions = {}): { kc: KubeConfig; contextName: string } {
+export function loadKubeConfig(options: ConnectOptions = {}): {
+  kc: KubeConfig;
+  contextName: string;
+} {
   const env = options.env ?? process.env;
   const kc = new KubeConfig();
   const inCluster =
@@ -76,7 +79,9 @@ export function loadKubeConfig(options: ConnectOptions = {}): { kc: KubeConfig; 
     throw new EnvironmentError('the kubeconfig has no current context; pass --context');
   }
   if (!kc.getCurrentCluster()) {
-    throw new EnvironmentError(`context "${contextName}" names a cluster the kubeconfig does not define`);
+    throw new EnvironmentError(
+      `context "${contextName}" names a cluster the kubeconfig does not define`,
+    );
   }
   return { kc, contextName };
 }
@@ -106,13 +111,25 @@ function networkCode(err: unknown): string | undefined {
 export function describeApiError(err: unknown, server: string): string {
   if (err instanceof ApiException) {
     const code = (err as ApiException<unknown>).code;
-    if (code === 401) return `the API server at ${server} rejected the credentials (401 Unauthorized)`;
-    if (code === 403) return `the credentials are not allowed to do this (403 Forbidden): ${oneLine(err)}`;
+    if (code === 401)
+      return `the API server at ${server} rejected the credentials (401 Unauthorized)`;
+    if (code === 403)
+      return `the credentials are not allowed to do this (403 Forbidden): ${oneLine(err)}`;
     return `the API server at ${server} answered ${code}: ${oneLine(err)}`;
   }
   const code = networkCode(err);
-  const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'];
-  if (code && unreachable.includes(code)) return `cannot reach the API server at ${server} (${code})`;
+  const unreachable = [
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ETIMEDOUT',
+    'ECONNRESET',
+    'EAI_AGAIN',
+    'UND_ERR_CONNECT_TIMEOUT',
+  ];
+  if (code && unreachable.includes(code))
+    return `cannot reach the API server at ${server} (${code})`;
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return `TLS to the API server at ${server} failed (${code})`;
   }
@@ -120,7 +137,12 @@ export function describeApiError(err: unknown, server: string): string {
 }
 
 /** What a run must be allowed to do; checked up front with SelfSubjectAccessReviews. */
-export const requiredPermissions: readonly { verb: string; resource: string; group?: string; subresource?: string }[] = [
+export const requiredPermissions: readonly {
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+}[] = [
   { verb: 'list', resource: 'nodes' },
   { verb: 'list', resource: 'pods' },
   { verb: 'create', resource: 'namespaces' },
@@ -140,12 +162,18 @@ export const requiredPermissions: readonly { verb: string; resource: string; gro
  * Proves the API server answers and the credentials may do what checks need.
  * Throws EnvironmentError (one line) otherwise, so no check starts half-able.
  */
-export async function preflight(cluster: Cluster, timeoutMs: number): Promise<{ gitVersion: string }> {
+export async function preflight(
+  cluster: Cluster,
+  timeoutMs: number,
+): Promise<{ gitVersion: string }> {
   const withTimeout = <T>(promise: Promise<T>): Promise<T> =>
     Promise.race([
       promise,
       new Promise<T>((_, reject) =>
-        setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs).unref(),
+        setTimeout(
+          () => reject(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+          timeoutMs,
+        ).unref(),
       ),
     ]);
   let gitVersion: string;
@@ -177,7 +205,9 @@ export async function preflight(cluster: Cluster, timeoutMs: number): Promise<{ 
     throw new EnvironmentError(describeApiError(err, cluster.server));
   }
   if (denied.length > 0) {
-    throw new EnvironmentError(`the credentials of context "${cluster.contextName}" lack permissions: cannot ${denied.join(', ')}`);
+    throw new EnvironmentError(
+      `the credentials of context "${cluster.contextName}" lack permissions: cannot ${denied.join(', ')}`,
+    );
   }
   return { gitVersion };
 }

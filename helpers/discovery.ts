@@ -2,7 +2,14 @@
  * API discovery: which group versions the server serves and which resources
  * each serves. Observes only.
  */
-import { ApisApi, CoreApi, KubernetesObjectApi, type KubeConfig, type V1APIResourceList } from '@kubernetes/client-node';
+import {
+  ApisApi,
+  HttpMethod,
+  CoreApi,
+  KubernetesObjectApi,
+  type KubeConfig,
+  type V1APIResourceList,
+} from '@kubernetes/client-node';
 
 export interface ServedGroupVersion {
   /** "" for the core group */
@@ -15,18 +22,29 @@ export interface ServedGroupVersion {
 /** KubernetesObjectApi can already GET /apis/<gv>; we only widen access to it. */
 class ResourceLister extends KubernetesObjectApi {
   async resourcesOf(groupVersion: string): Promise<V1APIResourceList> {
-    const context = this.configuration.baseServer.makeRequestContext(this.apiVersionPath(groupVersion), 'GET' as never);
+    const context = this.configuration.baseServer.makeRequestContext(
+      this.apiVersionPath(groupVersion),
+      HttpMethod.GET,
+    );
     context.setHeaderParam('Accept', 'application/json');
-    return this.requestPromise(context, 'V1APIResourceList') as unknown as Promise<V1APIResourceList>;
+    return this.requestPromise(
+      context,
+      'V1APIResourceList',
+    ) as unknown as Promise<V1APIResourceList>;
   }
 }
 
 export async function servedGroupVersions(kc: KubeConfig): Promise<ServedGroupVersion[]> {
   const core = await kc.makeApiClient(CoreApi).getAPIVersions();
   const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
-  const served: ServedGroupVersion[] = core.versions.map((version) => ({ group: '', version, groupVersion: version }));
+  const served: ServedGroupVersion[] = core.versions.map((version) => ({
+    group: '',
+    version,
+    groupVersion: version,
+  }));
   for (const group of groups.groups) {
-    for (const v of group.versions) served.push({ group: group.name, version: v.version, groupVersion: v.groupVersion });
+    for (const v of group.versions)
+      served.push({ group: group.name, version: v.version, groupVersion: v.groupVersion });
   }
   return served;
 }

@@ -10,6 +10,11 @@ export interface ExecResult {
   exitCode: number;
 }
 
+interface SocketLike {
+  close(): void;
+  on(event: 'close', listener: () => void): unknown;
+}
+
 export interface ExecTarget {
   namespace: string;
   pod: string;
@@ -52,25 +57,45 @@ export async function execInContainer(
     };
     const timer = setTimeout(() => {
       socket?.close();
-      finish(() => reject(new Error(`exec of ${JSON.stringify(command)} in ${target.pod} timed out after ${formatDuration(timeoutMs)}`)));
+      finish(() =>
+        reject(
+          new Error(
+            `exec of ${JSON.stringify(command)} in ${target.pod} timed out after ${formatDuration(timeoutMs)}`,
+          ),
+        ),
+      );
     }, timeoutMs);
     new Exec(kc)
-      .exec(target.namespace, target.pod, target.container, command, collector(out), collector(err), null, false, (status) => {
-        // Give the streams a tick to flush their last chunks.
-        setImmediate(() =>
-          finish(() =>
-            resolve({
-              stdout: Buffer.concat(out).toString('utf8'),
-              stderr: Buffer.concat(err).toString('utf8'),
-              exitCode: exitCodeOf(status),
-            }),
-          ),
-        );
-      })
-      .then((ws) => {
+      .exec(
+        target.namespace,
+        target.pod,
+        target.container,
+        command,
+        collector(out),
+        collector(err),
+        null,
+        false,
+        (status) => {
+          // Give the streams a tick to flush their last chunks.
+          setImmediate(() =>
+            finish(() =>
+              resolve({
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+                exitCode: exitCodeOf(status),
+              }),
+            ),
+          );
+        },
+      )
+      .then((opened: unknown) => {
+        // isomorphic-ws's types do not resolve under NodeNext; we use two methods of it.
+        const ws = opened as SocketLike;
         socket = ws;
         ws.on('close', () =>
-          setImmediate(() => finish(() => reject(new Error(`exec in ${target.pod} closed without a status`)))),
+          setImmediate(() =>
+            finish(() => reject(new Error(`exec in ${target.pod} closed without a status`))),
+          ),
         );
       })
       .catch((e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));

@@ -12,7 +12,8 @@ export function withImagePrefix(image: string, prefix: string | undefined): stri
   if (!prefix) return image;
   const parts = image.split('/');
   const first = parts[0] ?? '';
-  const namesRegistry = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const namesRegistry =
+    parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
   const path = namesRegistry ? parts.slice(1).join('/') : image;
   return `${prefix.replace(/\/+$/, '')}/${path}`;
 }

@@ -24,7 +24,8 @@ export const clusterScopedKinds: readonly { apiVersion: string; kind: string }[]
 
 export function isExpired(object: KubernetesObject, now: Date, horizonMs: number): boolean {
   const expiresAt = object.metadata?.annotations?.[expiresAtAnnotation];
-  if (expiresAt && !Number.isNaN(Date.parse(expiresAt))) return Date.parse(expiresAt) < now.getTime();
+  if (expiresAt && !Number.isNaN(Date.parse(expiresAt)))
+    return Date.parse(expiresAt) < now.getTime();
   const created = object.metadata?.creationTimestamp;
   if (!created) return false;
   return new Date(created).getTime() + horizonMs < now.getTime();
@@ -45,7 +46,8 @@ export async function removeLeftovers(
   const labelSelector = leftoverSelector(currentRunId);
   const removed: string[] = [];
   const tolerate = (err: unknown) => {
-    if (err instanceof ApiException && [403, 404].includes((err as ApiException<unknown>).code)) return;
+    if (err instanceof ApiException && [403, 404].includes((err as ApiException<unknown>).code))
+      return;
     throw err;
   };
 
@@ -61,13 +63,24 @@ export async function removeLeftovers(
   for (const { apiVersion, kind } of clusterScopedKinds) {
     let items: KubernetesObject[] = [];
     try {
-      const list = await objects.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, labelSelector);
+      const list = await objects.list(
+        apiVersion,
+        kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+      );
       items = list.items;
     } catch (err) {
       tolerate(err);
     }
     for (const item of items.filter((o) => isExpired(o, now, horizonMs))) {
-      await objects.delete({ apiVersion, kind, metadata: { name: item.metadata?.name } }).catch(tolerate);
+      await objects
+        .delete({ apiVersion, kind, metadata: { name: item.metadata?.name } })
+        .catch(tolerate);
       removed.push(`${kind.toLowerCase()}/${item.metadata?.name ?? ''}`);
     }
   }

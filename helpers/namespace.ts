@@ -30,7 +30,9 @@ export async function createCheckNamespace(request: NamespaceRequest): Promise<s
     },
   });
   request.log(`Created namespace ${name} (pod security: ${request.podSecurity})`);
-  request.cleanup.push(`delete namespace ${name}`, () => deleteNamespace(request.core, name, request.log));
+  request.cleanup.push(`delete namespace ${name}`, () =>
+    deleteNamespace(request.core, name, request.log),
+  );
   return name;
 }
 

@@ -52,12 +52,19 @@ export function nodesByZone(nodes: readonly V1Node[]): Map<string, string[]> {
 
 /** --profile auto: network-intensive if any node is labelled for it. */
 export function profileOfNodes(nodes: readonly V1Node[]): { profile: Profile; reason: string } {
-  const labelled = nodes.filter((n) => hasLabels(n, { [networkIntensiveLabel]: 'true' })).map(nodeName);
+  const labelled = nodes
+    .filter((n) => hasLabels(n, { [networkIntensiveLabel]: 'true' }))
+    .map(nodeName);
   return labelled.length > 0
-    ? { profile: 'network-intensive', reason: `${networkIntensiveLabel}=true on ${labelled.join(', ')}` }
+    ? {
+        profile: 'network-intensive',
+        reason: `${networkIntensiveLabel}=true on ${labelled.join(', ')}`,
+      }
     : { profile: 'basic', reason: `no node has ${networkIntensiveLabel}=true` };
 }
 
-export async function resolveProfile(core: CoreV1Api): Promise<{ profile: Profile; reason: string }> {
+export async function resolveProfile(
+  core: CoreV1Api,
+): Promise<{ profile: Profile; reason: string }> {
   return profileOfNodes(await listNodes(core));
 }

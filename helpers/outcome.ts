@@ -25,7 +25,8 @@ export function summariseBySection(results: readonly CheckResult[]): SectionSumm
   const sections = new Map<SectionKey, SectionSummary>();
   for (const result of results) {
     const key = result.row.section;
-    if (!sections.has(key)) sections.set(key, { section: key, title: result.sectionTitle, counts: emptyCounts() });
+    if (!sections.has(key))
+      sections.set(key, { section: key, title: result.sectionTitle, counts: emptyCounts() });
     (sections.get(key) as SectionSummary).counts[result.status]++;
   }
   return [...sections.values()];

@@ -62,11 +62,21 @@ export function bindSuites(catalog: Catalog, suites: readonly Suite[]): Check[] 
   const checks = new Map<string, Check>();
 
   for (const suite of suites) {
-    const declare = (id: string, options: CheckOptions, body: CheckBody | undefined, todo: boolean) => {
+    const declare = (
+      id: string,
+      options: CheckOptions,
+      body: CheckBody | undefined,
+      todo: boolean,
+    ) => {
       const row = rows.get(id);
-      if (!row) throw new CheckDeclarationError(`check declared for unknown id ${id} (release ${catalog.release})`);
+      if (!row)
+        throw new CheckDeclarationError(
+          `check declared for unknown id ${id} (release ${catalog.release})`,
+        );
       if (row.section !== suite.section) {
-        throw new CheckDeclarationError(`${id} belongs to section ${row.section}, not ${suite.section}`);
+        throw new CheckDeclarationError(
+          `${id} belongs to section ${row.section}, not ${suite.section}`,
+        );
       }
       if (checks.has(id)) throw new CheckDeclarationError(`check ${id} is declared twice`);
       if (!todo && options.kind !== 'attest' && !body) {

@@ -8,7 +8,13 @@ import type { Catalog, CatalogRow, Profile } from '../catalog/types.js';
 import { allSuites } from '../suites/index.js';
 import type { Attestations } from './attestations.js';
 import { CleanupStack } from './cleanup.js';
-import { connect, describeApiError, preflight, type Cluster, type ConnectOptions } from './cluster.js';
+import {
+  connect,
+  describeApiError,
+  preflight,
+  type Cluster,
+  type ConnectOptions,
+} from './cluster.js';
 import type { CheckContext } from './context.js';
 import { EnvironmentError, oneLine } from './errors.js';
 import { DEFAULT_PROBE_IMAGE, withImagePrefix } from './images.js';
@@ -62,7 +68,13 @@ export type Plan = { check: Check; decided?: Verdict; notImplemented?: boolean }
 /** Decides what happens to each selected row before anything touches the cluster. */
 export function planChecks(
   checks: readonly Check[],
-  options: { focus: string[]; skip: string[]; profile: Profile; disruptive: boolean; attestations?: Attestations },
+  options: {
+    focus: string[];
+    skip: string[];
+    profile: Profile;
+    disruptive: boolean;
+    attestations?: Attestations;
+  },
 ): Plan[] {
   return checks
     .filter((check) => isSelected(check.row.id, options.focus, options.skip))
@@ -70,7 +82,12 @@ export function planChecks(
       const { row } = check;
       if (check.notImplemented) return { check, notImplemented: true };
       if (row.profile === 'network-intensive' && options.profile !== 'network-intensive') {
-        return { check, decided: skip(`applies to the Network Intensive profile; this run checks the ${options.profile} profile`) };
+        return {
+          check,
+          decided: skip(
+            `applies to the Network Intensive profile; this run checks the ${options.profile} profile`,
+          ),
+        };
       }
       if (check.options.disruptive && !options.disruptive) {
         return { check, decided: skip('disruptive; pass --disruptive') };
@@ -80,7 +97,9 @@ export function planChecks(
         if (!attestation && !check.body) {
           return {
             check,
-            decided: skip(`not observable from inside a cluster; attest it with --attestations (${row.id}: statement, evidence, attestedBy)`),
+            decided: skip(
+              `not observable from inside a cluster; attest it with --attestations (${row.id}: statement, evidence, attestedBy)`,
+            ),
           };
         }
         if (attestation && !check.body) {
@@ -102,7 +121,11 @@ export function needsCluster(plans: readonly Plan[]): boolean {
   return plans.some((plan) => !plan.notImplemented && !plan.decided);
 }
 
-async function notify(reporters: readonly Reporter[], call: (r: Reporter) => void | Promise<void>, warn: (line: string) => void) {
+async function notify(
+  reporters: readonly Reporter[],
+  call: (r: Reporter) => void | Promise<void>,
+  warn: (line: string) => void,
+) {
   for (const reporter of reporters) {
     try {
       await call(reporter);
@@ -126,12 +149,22 @@ export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
   const choice = options.profile ?? 'auto';
 
   // Connect only if some row needs the cluster (or the profile must be read from it).
-  const provisional = planChecks(checks, { focus, skip: skipPatterns, profile: choice === 'auto' ? 'network-intensive' : choice, disruptive: Boolean(options.disruptive), attestations: options.attestations });
+  const provisional = planChecks(checks, {
+    focus,
+    skip: skipPatterns,
+    profile: choice === 'auto' ? 'network-intensive' : choice,
+    disruptive: Boolean(options.disruptive),
+    attestations: options.attestations,
+  });
   let cluster: Cluster | undefined;
   let kubernetesVersion: string | undefined;
   if (needsCluster(provisional) || choice === 'auto') {
-    cluster = (options.connectCluster ?? connect)({ kubeconfig: options.kubeconfig, context: options.context });
-    if (!options.skipPreflight) kubernetesVersion = (await preflight(cluster, timeouts.apiCall)).gitVersion;
+    cluster = (options.connectCluster ?? connect)({
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+    });
+    if (!options.skipPreflight)
+      kubernetesVersion = (await preflight(cluster, timeouts.apiCall)).gitVersion;
   }
 
   let profile: Profile = choice === 'auto' ? 'basic' : choice;
@@ -145,7 +178,13 @@ export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
       throw new EnvironmentError(describeApiError(err, cluster.server));
     }
   }
-  const plans = planChecks(checks, { focus, skip: skipPatterns, profile, disruptive: Boolean(options.disruptive), attestations: options.attestations });
+  const plans = planChecks(checks, {
+    focus,
+    skip: skipPatterns,
+    profile,
+    disruptive: Boolean(options.disruptive),
+    attestations: options.attestations,
+  });
 
   const info: RunInfo = {
     runId,
@@ -192,7 +231,10 @@ export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
           runId,
           profile,
           timeouts,
-          probeImage: withImagePrefix(options.probeImage ?? DEFAULT_PROBE_IMAGE, options.imagePrefix),
+          probeImage: withImagePrefix(
+            options.probeImage ?? DEFAULT_PROBE_IMAGE,
+            options.imagePrefix,
+          ),
           attestations: options.attestations,
           runSignal: options.signal,
         });
@@ -221,7 +263,12 @@ function sectionTitle(catalog: Catalog, row: CatalogRow): string {
   return `${section.number} ${section.title}`;
 }
 
-function decidedResult(catalog: Catalog, plan: Plan, verdict: Verdict, status?: CheckResult['status']): CheckResult {
+function decidedResult(
+  catalog: Catalog,
+  plan: Plan,
+  verdict: Verdict,
+  status?: CheckResult['status'],
+): CheckResult {
   return {
     ...fromVerdict(verdict),
     ...(status ? { status } : {}),
@@ -234,7 +281,9 @@ function decidedResult(catalog: Catalog, plan: Plan, verdict: Verdict, status?: 
   };
 }
 
-function fromVerdict(verdict: Verdict): Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'> {
+function fromVerdict(
+  verdict: Verdict,
+): Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'> {
   switch (verdict.status) {
     case 'passed':
       return { status: 'passed', message: verdict.summary, evidence: verdict.evidence };
@@ -262,7 +311,11 @@ interface ExecuteEnv {
 }
 
 /** Runs one check body with its deadline, then its cleanup stack, whatever happened. */
-export async function executeCheck(catalog: Catalog, check: Check, env: ExecuteEnv): Promise<CheckResult> {
+export async function executeCheck(
+  catalog: Catalog,
+  check: Check,
+  env: ExecuteEnv,
+): Promise<CheckResult> {
   const { row } = check;
   const started = Date.now();
   const log: string[] = [];
@@ -303,10 +356,14 @@ export async function executeCheck(catalog: Catalog, check: Check, env: ExecuteE
   let outcome: Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'>;
   try {
     const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      controller.signal.addEventListener('abort', () => reject(asError(controller.signal.reason)), {
+        once: true,
+      });
     });
     aborted.catch(() => {}); // only the race below consumes it
-    outcome = fromVerdict(await Promise.race([(check.body as NonNullable<Check['body']>)(ctx), aborted]));
+    outcome = fromVerdict(
+      await Promise.race([(check.body as NonNullable<Check['body']>)(ctx), aborted]),
+    );
   } catch (err) {
     const evidence = err instanceof WaitTimeoutError ? { lastSeen: err.lastSeen } : undefined;
     write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -329,4 +386,8 @@ export async function executeCheck(catalog: Catalog, check: Check, env: ExecuteE
     durationMs: Date.now() - started,
     startedAt: new Date(started).toISOString(),
   };
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }

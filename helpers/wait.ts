@@ -36,7 +36,7 @@ export async function waitFor<T>(
 ): Promise<T> {
   options.log(`Waiting up to ${formatDuration(options.timeoutMs)} for ${description}`);
   const deadline = Date.now() + options.timeoutMs;
-  let lastSeen: unknown = undefined;
+  let lastSeen: unknown;
   for (;;) {
     options.signal?.throwIfAborted();
     try {
@@ -46,7 +46,8 @@ export async function waitFor<T>(
     } catch (err) {
       lastSeen = err;
     }
-    if (Date.now() >= deadline) throw new WaitTimeoutError(description, options.timeoutMs, lastSeen);
+    if (Date.now() >= deadline)
+      throw new WaitTimeoutError(description, options.timeoutMs, lastSeen);
     await sleep(Math.min(options.intervalMs, Math.max(0, deadline - Date.now())), options.signal);
   }
 }

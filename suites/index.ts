@@ -8,4 +8,12 @@ import storage from './storage.js';
 import packaging from './packaging.js';
 import workloads from './workloads.js';
 
-export const allSuites: readonly Suite[] = [node, kubernetes, runtime, networking, storage, packaging, workloads];
+export const allSuites: readonly Suite[] = [
+  node,
+  kubernetes,
+  runtime,
+  networking,
+  storage,
+  packaging,
+  workloads,
+];

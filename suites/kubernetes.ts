@@ -9,7 +9,13 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { ApiException, type V1Node } from '@kubernetes/client-node';
-import { alphaVersion, betaVersion, gaVersion, resourcesOf, servedGroupVersions } from '../helpers/discovery.js';
+import {
+  alphaVersion,
+  betaVersion,
+  gaVersion,
+  resourcesOf,
+  servedGroupVersions,
+} from '../helpers/discovery.js';
 import { AGNHOST } from '../helpers/images.js';
 import { PodJig, restrictedPod, sleeperPod } from '../helpers/jigs/pod.js';
 import { createService, clusterIpService, waitForReadyEndpoints } from '../helpers/jigs/service.js';
@@ -67,12 +73,20 @@ export default defineSuite('kubernetes', (spec) => {
     const port = 8080;
     let service;
     try {
-      service = await createService(ctx, jig.namespace, clusterIpService(ctx, 'dual-stack', serverLabels, port), (s) => {
-        s.spec = { ...s.spec, ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] };
-      });
+      service = await createService(
+        ctx,
+        jig.namespace,
+        clusterIpService(ctx, 'dual-stack', serverLabels, port),
+        (s) => {
+          s.spec = { ...s.spec, ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] };
+        },
+      );
     } catch (err) {
       if (err instanceof ApiException && (err as ApiException<unknown>).code === 422) {
-        return fail('a Service with ipFamilyPolicy RequireDualStack to be accepted', `rejected: ${String((err as Error).message).split('\n')[0]}`);
+        return fail(
+          'a Service with ipFamilyPolicy RequireDualStack to be accepted',
+          `rejected: ${String((err as Error).message).split('\n')[0]}`,
+        );
       }
       throw err;
     }
@@ -80,7 +94,11 @@ export default defineSuite('kubernetes', (spec) => {
     const ipv4 = clusterIPs.find((ip) => isIPv4(ip));
     const ipv6 = clusterIPs.find((ip) => isIPv6(ip));
     if (!ipv4 || !ipv6) {
-      return fail('two ClusterIPs, one IPv4 and one IPv6', `clusterIPs ${JSON.stringify(clusterIPs)}`, { clusterIPs });
+      return fail(
+        'two ClusterIPs, one IPv4 and one IPv6',
+        `clusterIPs ${JSON.stringify(clusterIPs)}`,
+        { clusterIPs },
+      );
     }
 
     await jig.createAndWaitRunning(restrictedPod(ctx, 'server', []), (pod) => {
@@ -117,11 +135,17 @@ export default defineSuite('kubernetes', (spec) => {
     const evidence = { served: served.map((gv) => gv.groupVersion), alpha };
     return alpha.length === 0
       ? pass(`none of the ${served.length} served group versions is alpha`, evidence)
-      : fail('no alpha API group versions served', `alpha APIs served: ${alpha.join(', ')}`, evidence);
+      : fail(
+          'no alpha API group versions served',
+          `alpha APIs served: ${alpha.join(', ')}`,
+          evidence,
+        );
   });
 
   spec('ra2.k8s.013', { kind: 'inspect' }, async (ctx) => {
-    const served = new Set((await servedGroupVersions(ctx.cluster.kc)).map((gv) => gv.groupVersion));
+    const served = new Set(
+      (await servedGroupVersions(ctx.cluster.kc)).map((gv) => gv.groupVersion),
+    );
     const missing = requiredGaGroupVersions.filter((gv) => !served.has(gv));
     const evidence = { required: requiredGaGroupVersions, missing };
     return missing.length === 0
@@ -139,16 +163,21 @@ export default defineSuite('kubernetes', (spec) => {
     const served = await servedGroupVersions(ctx.cluster.kc);
     const resources = new Map<string, string[]>();
     const listed = async (groupVersion: string) => {
-      if (!resources.has(groupVersion)) resources.set(groupVersion, await resourcesOf(ctx.cluster.kc, groupVersion));
+      if (!resources.has(groupVersion))
+        resources.set(groupVersion, await resourcesOf(ctx.cluster.kc, groupVersion));
       return resources.get(groupVersion) as string[];
     };
     const violations: string[] = [];
     for (const beta of served.filter((gv) => gv.group !== '' && betaVersion.test(gv.version))) {
-      const gaOfGroup = served.filter((gv) => gv.group === beta.group && gaVersion.test(gv.version));
+      const gaOfGroup = served.filter(
+        (gv) => gv.group === beta.group && gaVersion.test(gv.version),
+      );
       for (const resource of await listed(beta.groupVersion)) {
         for (const ga of gaOfGroup) {
           if ((await listed(ga.groupVersion)).includes(resource)) {
-            violations.push(`${resource} served at ${beta.groupVersion} and at GA ${ga.groupVersion}`);
+            violations.push(
+              `${resource} served at ${beta.groupVersion} and at GA ${ga.groupVersion}`,
+            );
           }
         }
       }
@@ -156,8 +185,15 @@ export default defineSuite('kubernetes', (spec) => {
     const betas = served.filter((gv) => betaVersion.test(gv.version)).map((gv) => gv.groupVersion);
     const evidence = { betaGroupVersions: betas, violations };
     return violations.length === 0
-      ? pass(`no beta resource is also served at a GA version (${betas.length} beta group versions examined)`, evidence)
-      : fail('a beta resource only where no GA version of it is served', violations.join('; '), evidence);
+      ? pass(
+          `no beta resource is also served at a GA version (${betas.length} beta group versions examined)`,
+          evidence,
+        )
+      : fail(
+          'a beta resource only where no GA version of it is served',
+          violations.join('; '),
+          evidence,
+        );
   });
 });
 
@@ -165,16 +201,29 @@ export default defineSuite('kubernetes', (spec) => {
  * Zones are those named on any node; a cluster whose nodes carry no zone
  * label is one unnamed zone. Each zone needs at least one node of the role.
  */
-export function atLeastOnePerZone(nodes: readonly V1Node[], role: string, ofRole: (nodes: readonly V1Node[]) => V1Node[]) {
+export function atLeastOnePerZone(
+  nodes: readonly V1Node[],
+  role: string,
+  ofRole: (nodes: readonly V1Node[]) => V1Node[],
+) {
   const zones = [...nodesByZone(nodes).keys()];
   const roleByZone = nodesByZone(ofRole(nodes));
   const evidence = {
-    zones: Object.fromEntries([...nodesByZone(nodes)].map(([zone, names]) => [zone || '(no zone label)', names])),
-    [`${role}NodesByZone`]: Object.fromEntries([...roleByZone].map(([zone, names]) => [zone || '(no zone label)', names])),
+    zones: Object.fromEntries(
+      [...nodesByZone(nodes)].map(([zone, names]) => [zone || '(no zone label)', names]),
+    ),
+    [`${role}NodesByZone`]: Object.fromEntries(
+      [...roleByZone].map(([zone, names]) => [zone || '(no zone label)', names]),
+    ),
   };
   const lacking = zones.filter((zone) => !roleByZone.has(zone));
-  if (nodes.length === 0) return fail(`at least one ${role} node per zone`, 'the cluster lists no nodes', evidence);
+  if (nodes.length === 0)
+    return fail(`at least one ${role} node per zone`, 'the cluster lists no nodes', evidence);
   return lacking.length === 0
     ? pass(`each of ${zones.length} zone(s) has a ${role} node`, evidence)
-    : fail(`at least one ${role} node per zone`, `no ${role} node in zone(s) ${lacking.map((z) => z || '(no zone label)').join(', ')}`, evidence);
+    : fail(
+        `at least one ${role} node per zone`,
+        `no ${role} node in zone(s) ${lacking.map((z) => z || '(no zone label)').join(', ')}`,
+        evidence,
+      );
 }

@@ -34,10 +34,18 @@ export default defineSuite('node', (spec) => {
     const over = perNode.filter((n) => !(n.requests < n.allocatable && n.limits < n.allocatable));
     const evidence = { nodes: perNode };
     return over.length === 0
-      ? pass(`CPU requests and limits stay below allocatable CPU on all ${perNode.length} nodes`, evidence)
+      ? pass(
+          `CPU requests and limits stay below allocatable CPU on all ${perNode.length} nodes`,
+          evidence,
+        )
       : fail(
           'on every node, sum of CPU requests < allocatable cpu and sum of CPU limits < allocatable cpu',
-          over.map((n) => `${n.node}: requests ${n.requests}, limits ${n.limits}, allocatable ${n.allocatable}`).join('; '),
+          over
+            .map(
+              (n) =>
+                `${n.node}: requests ${n.requests}, limits ${n.limits}, allocatable ${n.allocatable}`,
+            )
+            .join('; '),
           evidence,
         );
   });
@@ -47,7 +55,12 @@ export default defineSuite('node', (spec) => {
   spec('ra2.ch.009', { kind: 'attest' });
 
   spec('ra2.ch.010', { kind: 'inspect' }, async (ctx) => {
-    return capacityAtLeast(await listNodes(ctx.cluster.core), 'ephemeral-storage', minEphemeralStorageBytes, 'local filesystem capacity');
+    return capacityAtLeast(
+      await listNodes(ctx.cluster.core),
+      'ephemeral-storage',
+      minEphemeralStorageBytes,
+      'local filesystem capacity',
+    );
   });
 
   spec.todo('ra2.ch.011', { kind: 'inspect' });
@@ -95,11 +108,21 @@ export function cpuCommitment(node: V1Node, pods: readonly V1Pod[]): CpuCommitme
   };
 }
 
-export function capacityAtLeast(nodes: readonly V1Node[], resource: string, minimumBytes: number, what: string) {
+export function capacityAtLeast(
+  nodes: readonly V1Node[],
+  resource: string,
+  minimumBytes: number,
+  what: string,
+) {
   const measured = nodes.map((node) => {
     const quantity = node.status?.capacity?.[resource];
     const bytes = quantity === undefined ? 0 : parseQuantity(quantity);
-    return { node: nodeName(node), capacity: quantity ?? 'not reported', bytes, readable: formatBytes(bytes) };
+    return {
+      node: nodeName(node),
+      capacity: quantity ?? 'not reported',
+      bytes,
+      readable: formatBytes(bytes),
+    };
   });
   const short = measured.filter((m) => m.bytes < minimumBytes);
   const evidence = { minimum: formatBytes(minimumBytes), nodes: measured };

@@ -22,7 +22,12 @@ export function restrictedPod(ctx: CheckContext, name: string, command: string[]
     spec: {
       restartPolicy: 'Never',
       terminationGracePeriodSeconds: 1,
-      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
       containers: [
         {
           name: 'probe',
@@ -77,7 +82,10 @@ export class PodJig {
           if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') {
             throw new Error(`pod ${name} ended with phase ${pod.status.phase}`);
           }
-          return pod.status?.phase === 'Running' && (pod.status.containerStatuses ?? []).every((c) => c.ready);
+          return (
+            pod.status?.phase === 'Running' &&
+            (pod.status.containerStatuses ?? []).every((c) => c.ready)
+          );
         },
         this.waitOptions(this.ctx.timeouts.podStart),
       );
@@ -92,15 +100,24 @@ export class PodJig {
     const [pod, events] = await Promise.all([
       this.core.readNamespacedPod({ name, namespace: this.namespace }).catch(() => undefined),
       this.core
-        .listNamespacedEvent({ namespace: this.namespace, fieldSelector: `involvedObject.name=${name}` })
+        .listNamespacedEvent({
+          namespace: this.namespace,
+          fieldSelector: `involvedObject.name=${name}`,
+        })
         .then((list) => list.items)
         .catch(() => []),
     ]);
     return {
       phase: pod?.status?.phase,
       node: pod?.spec?.nodeName,
-      conditions: (pod?.status?.conditions ?? []).map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}: ${c.message ?? ''})` : ''}`),
-      containers: (pod?.status?.containerStatuses ?? []).map((c) => ({ name: c.name, ready: c.ready, state: c.state })),
+      conditions: (pod?.status?.conditions ?? []).map(
+        (c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}: ${c.message ?? ''})` : ''}`,
+      ),
+      containers: (pod?.status?.containerStatuses ?? []).map((c) => ({
+        name: c.name,
+        ready: c.ready,
+        state: c.state,
+      })),
       events: events.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`),
     };
   }
@@ -109,13 +126,24 @@ export class PodJig {
     const described = await this.describe(name);
     const events = (described.events as string[]).slice(-5).join(' | ') || 'no events';
     const conditions = (described.conditions as string[]).join(', ') || 'no conditions';
-    return new WaitTimeoutError(`${err.message.replace(/^timed out after \S+ waiting for /, '')}; conditions: ${conditions}; events: ${events}`, this.ctx.timeouts.podStart, described);
+    return new WaitTimeoutError(
+      `${err.message.replace(/^timed out after \S+ waiting for /, '')}; conditions: ${conditions}; events: ${events}`,
+      this.ctx.timeouts.podStart,
+      described,
+    );
   }
 
   async exec(name: string, command: string[], container = 'probe'): Promise<ExecResult> {
     this.ctx.log(`Exec in ${this.namespace}/${name}: ${command.join(' ')}`);
-    const result = await execInContainer(this.ctx.cluster.kc, { namespace: this.namespace, pod: name, container }, command, this.ctx.timeouts.exec);
-    this.ctx.log(`  exit ${result.exitCode}; stdout: ${result.stdout.trim().slice(0, 500)}; stderr: ${result.stderr.trim().slice(0, 500)}`);
+    const result = await execInContainer(
+      this.ctx.cluster.kc,
+      { namespace: this.namespace, pod: name, container },
+      command,
+      this.ctx.timeouts.exec,
+    );
+    this.ctx.log(
+      `  exit ${result.exitCode}; stdout: ${result.stdout.trim().slice(0, 500)}; stderr: ${result.stderr.trim().slice(0, 500)}`,
+    );
     return result;
   }
 

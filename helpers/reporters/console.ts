@@ -23,8 +23,11 @@ export class ConsoleReporter implements Reporter {
   onCheckEnd(result: CheckResult, index: number, total: number): void {
     const width = String(total).length;
     const seconds = (result.durationMs / 1000).toFixed(1);
-    const note = result.status === 'failed' && !isBlocking(result) ? ' (not blocking: not a must)' : '';
-    this.out.write(`[${String(index + 1).padStart(width)}/${total}] ${statusWord[result.status].padEnd(5)} ${testName(result.row)} (${seconds}s): ${result.message}${note}\n`);
+    const note =
+      result.status === 'failed' && !isBlocking(result) ? ' (not blocking: not a must)' : '';
+    this.out.write(
+      `[${String(index + 1).padStart(width)}/${total}] ${statusWord[result.status].padEnd(5)} ${testName(result.row)} (${seconds}s): ${result.message}${note}\n`,
+    );
   }
 
   onRunEnd(report: RunReport): void {
@@ -43,18 +46,34 @@ export function renderSummary(report: RunReport): string {
     String(s.counts['not-implemented']),
   ]);
   const c = report.counts;
-  rows.push(['total', String(c.passed), String(c.failed), String(c.error), String(c.skipped), String(c['not-implemented'])]);
+  rows.push([
+    'total',
+    String(c.passed),
+    String(c.failed),
+    String(c.error),
+    String(c.skipped),
+    String(c['not-implemented']),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ') + '\n';
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ') + '\n';
   const blocking = report.results.filter(isBlocking).map((r) => r.row.id);
-  const nonBlocking = report.results.filter((r) => r.status === 'failed' && !isBlocking(r)).map((r) => `${r.row.id} (${r.row.level})`);
+  const nonBlocking = report.results
+    .filter((r) => r.status === 'failed' && !isBlocking(r))
+    .map((r) => `${r.row.id} (${r.row.level})`);
   return (
     '\n' +
     line(header) +
     rows.map(line).join('') +
     (report.interrupted ? `\nInterrupted: ${report.interrupted}\n` : '') +
-    (nonBlocking.length ? `\nShould/may-level failures (shown, not failing the run): ${nonBlocking.join(', ')}\n` : '') +
-    (blocking.length ? `\nMust-level failures: ${blocking.join(', ')}\n` : '\nNo must-level failures.\n') +
+    (nonBlocking.length
+      ? `\nShould/may-level failures (shown, not failing the run): ${nonBlocking.join(', ')}\n`
+      : '') +
+    (blocking.length
+      ? `\nMust-level failures: ${blocking.join(', ')}\n`
+      : '\nNo must-level failures.\n') +
     `${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped + c['not-implemented']} skipped\n`
   );
 }

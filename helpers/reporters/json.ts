@@ -41,7 +41,10 @@ export function renderJson(report: RunReport): string {
 
 export class JsonReporter implements Reporter {
   readonly name = 'json';
-  constructor(private readonly path: string, private readonly write: (path: string, text: string) => void) {}
+  constructor(
+    private readonly path: string,
+    private readonly write: (path: string, text: string) => void,
+  ) {}
   onRunEnd(report: RunReport): void {
     this.write(this.path, renderJson(report) + '\n');
   }

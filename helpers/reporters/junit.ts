@@ -35,7 +35,12 @@ function skippedWithMessage(testCase: TestCase, message: string): TestCase {
 
 export function renderJUnit(report: RunReport): string {
   const builder = junit.newBuilder();
-  const suite = builder.testSuite().name(`RA2 conformance (${report.info.release})`).property('release', report.info.release).property('profile', report.info.profile).property('runId', report.info.runId);
+  const suite = builder
+    .testSuite()
+    .name(`RA2 conformance (${report.info.release})`)
+    .property('release', report.info.release)
+    .property('profile', report.info.profile)
+    .property('runId', report.info.runId);
   for (const result of report.results) {
     const { row } = result;
     const testCase = suite
@@ -56,7 +61,11 @@ export function renderJUnit(report: RunReport): string {
     const evidence = evidenceText(result);
     switch (result.status) {
       case 'failed':
-        testCase.failure(result.message, 'failure').stacktrace(`expected: ${result.expected ?? ''}\nobserved: ${result.observed ?? ''}\n${evidence ? `evidence:\n${evidence}` : ''}`);
+        testCase
+          .failure(result.message, 'failure')
+          .stacktrace(
+            `expected: ${result.expected ?? ''}\nobserved: ${result.observed ?? ''}\n${evidence ? `evidence:\n${evidence}` : ''}`,
+          );
         break;
       case 'error':
         testCase.error(result.message, 'error', evidence || undefined);
@@ -70,7 +79,10 @@ export function renderJUnit(report: RunReport): string {
       case 'passed':
         break;
     }
-    const out = [...result.log, ...(result.status === 'passed' && evidence ? [`evidence:\n${evidence}`] : [])].join('\n');
+    const out = [
+      ...result.log,
+      ...(result.status === 'passed' && evidence ? [`evidence:\n${evidence}`] : []),
+    ].join('\n');
     if (out) testCase.standardOutput(out);
   }
   return builder.build();
@@ -78,7 +90,10 @@ export function renderJUnit(report: RunReport): string {
 
 export class JUnitReporter implements Reporter {
   readonly name = 'junit';
-  constructor(private readonly path: string, private readonly write: (path: string, text: string) => void) {}
+  constructor(
+    private readonly path: string,
+    private readonly write: (path: string, text: string) => void,
+  ) {}
   onRunEnd(report: RunReport): void {
     this.write(this.path, renderJUnit(report));
   }

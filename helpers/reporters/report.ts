@@ -18,7 +18,10 @@ export function renderMarkdown(report: RunReport): string {
     '',
     '| Section | Passed | Failed | Error | Skipped | Not implemented |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...summariseBySection(report.results).map((s) => `| ${s.title} | ${s.counts.passed} | ${s.counts.failed} | ${s.counts.error} | ${s.counts.skipped} | ${s.counts['not-implemented']} |`),
+    ...summariseBySection(report.results).map(
+      (s) =>
+        `| ${s.title} | ${s.counts.passed} | ${s.counts.failed} | ${s.counts.error} | ${s.counts.skipped} | ${s.counts['not-implemented']} |`,
+    ),
     '',
   ];
   let section = '';
@@ -44,13 +47,16 @@ function resultMarkdown(result: CheckResult): string[] {
     `- Kind: ${result.kind}; level: ${row.level}; condition: ${row.condition ?? 'none'}; profile: ${row.profile ?? 'any'}`,
     `- Requirement trace: ${row.requirementTrace ?? 'none'}; reference implementation trace: ${row.referenceImplementationTrace ?? 'none'}`,
     ...(row.note ? [`- Note: ${row.note}`] : []),
-    ...(result.expected ? [`- Expected: ${result.expected}`, `- Observed: ${result.observed ?? ''}`] : []),
+    ...(result.expected
+      ? [`- Expected: ${result.expected}`, `- Observed: ${result.observed ?? ''}`]
+      : []),
     ...(evidence ? ['', '```json', evidence, '```'] : []),
     '',
   ];
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function renderHtml(report: RunReport): string {
   const { info, counts } = report;
@@ -75,8 +81,14 @@ ${rows}
 
 export class ConformanceReportReporter implements Reporter {
   readonly name = 'report';
-  constructor(private readonly path: string, private readonly write: (path: string, text: string) => void) {}
+  constructor(
+    private readonly path: string,
+    private readonly write: (path: string, text: string) => void,
+  ) {}
   onRunEnd(report: RunReport): void {
-    this.write(this.path, this.path.endsWith('.html') ? renderHtml(report) : renderMarkdown(report));
+    this.write(
+      this.path,
+      this.path.endsWith('.html') ? renderHtml(report) : renderMarkdown(report),
+    );
   }
 }

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { expect } from 'chai';
-import { loadCatalog, listReleases, DEFAULT_RELEASE, UnknownReleaseError } from '../../catalog/index.js';
+import {
+  loadCatalog,
+  listReleases,
+  DEFAULT_RELEASE,
+  UnknownReleaseError,
+} from '../../catalog/index.js';
 import { parseSpecText, type SpecTextRow } from '../../catalog/spec-text.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

@@ -4,7 +4,14 @@ import { run } from '../../cli/run.js';
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { streams: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } }, out, err };
+  return {
+    streams: {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+    },
+    out,
+    err,
+  };
 }
 
 describe('ra2 CLI', () => {
@@ -23,7 +30,13 @@ describe('ra2 CLI', () => {
   });
 
   it('exits 2 with one line for bad input', async () => {
-    for (const argv of [['run', '--kubeconfig', '/nonexistent/kubeconfig'], ['run', '--profile', 'huge'], ['run', '--bogus'], ['run', '--release', 'nope'], ['run', '--timeout', 'soon']]) {
+    for (const argv of [
+      ['run', '--kubeconfig', '/nonexistent/kubeconfig'],
+      ['run', '--profile', 'huge'],
+      ['run', '--bogus'],
+      ['run', '--release', 'nope'],
+      ['run', '--timeout', 'soon'],
+    ]) {
       const io = capture();
       expect(await run(argv, io.streams), argv.join(' ')).to.equal(2);
       const text = io.err.join('');
@@ -34,8 +47,22 @@ describe('ra2 CLI', () => {
 
   it('runs attest-only selections without a cluster and exits 0 on honest skips', async () => {
     const io = capture();
-    const code = await run(['run', '--profile', 'basic', '--focus', 'ra2.ch.004,ra2.ntw.*', '--kubeconfig', '/nonexistent/kubeconfig'], io.streams);
+    const code = await run(
+      [
+        'run',
+        '--profile',
+        'basic',
+        '--focus',
+        'ra2.ch.004,ra2.ntw.*',
+        '--kubeconfig',
+        '/nonexistent/kubeconfig',
+      ],
+      io.streams,
+    );
     expect(code).to.equal(0);
-    expect(io.out.join('')).to.contain('[ra2.ch.004]').and.to.contain('TODO').and.to.match(/0 passed, 0 failed, 16 skipped/);
+    expect(io.out.join(''))
+      .to.contain('[ra2.ch.004]')
+      .and.to.contain('TODO')
+      .and.to.match(/0 passed, 0 failed, 16 skipped/);
   });
 });

@@ -29,14 +29,23 @@ current-context: kind-test
 
 describe('kubeconfig loading and error classification', () => {
   it('loads a valid kubeconfig and picks the current context', () => {
-    expect(loadKubeConfig({ kubeconfig: kubeconfigFile('ok', valid), env: {} }).contextName).to.equal('kind-test');
+    expect(
+      loadKubeConfig({ kubeconfig: kubeconfigFile('ok', valid), env: {} }).contextName,
+    ).to.equal('kind-test');
   });
 
   it('reports a missing file, malformed YAML and an unknown context in one line', () => {
     const cases: [() => unknown, RegExp][] = [
       [() => loadKubeConfig({ kubeconfig: path.join(dir, 'absent'), env: {} }), /does not exist/],
-      [() => loadKubeConfig({ kubeconfig: kubeconfigFile('bad', 'clusters: [: :'), env: {} }), /cannot read kubeconfig/],
-      [() => loadKubeConfig({ kubeconfig: kubeconfigFile('ok2', valid), context: 'nope', env: {} }), /context "nope" does not exist.*kind-test/],
+      [
+        () => loadKubeConfig({ kubeconfig: kubeconfigFile('bad', 'clusters: [: :'), env: {} }),
+        /cannot read kubeconfig/,
+      ],
+      [
+        () =>
+          loadKubeConfig({ kubeconfig: kubeconfigFile('ok2', valid), context: 'nope', env: {} }),
+        /context "nope" does not exist.*kind-test/,
+      ],
     ];
     for (const [load, message] of cases) {
       try {
@@ -52,15 +61,26 @@ describe('kubeconfig loading and error classification', () => {
 
   it('says when the kubeconfig has no current context', () => {
     const noCurrent = valid.replace('current-context: kind-test', '');
-    expect(() => loadKubeConfig({ kubeconfig: kubeconfigFile('nc', noCurrent), env: {} })).to.throw(EnvironmentError, /no current context/);
+    expect(() => loadKubeConfig({ kubeconfig: kubeconfigFile('nc', noCurrent), env: {} })).to.throw(
+      EnvironmentError,
+      /no current context/,
+    );
   });
 
   it('classifies API errors', () => {
     const server = 'https://127.0.0.1:6443';
-    expect(describeApiError(new ApiException(401, 'Unauthorized', {}, {}), server)).to.match(/rejected the credentials/);
-    expect(describeApiError(new ApiException(403, 'Forbidden', {}, {}), server)).to.match(/not allowed/);
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
-    expect(describeApiError(refused, server)).to.equal(`cannot reach the API server at ${server} (ECONNREFUSED)`);
+    expect(describeApiError(new ApiException(401, 'Unauthorized', {}, {}), server)).to.match(
+      /rejected the credentials/,
+    );
+    expect(describeApiError(new ApiException(403, 'Forbidden', {}, {}), server)).to.match(
+      /not allowed/,
+    );
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
+    expect(describeApiError(refused, server)).to.equal(
+      `cannot reach the API server at ${server} (ECONNREFUSED)`,
+    );
     const tls = Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expect(describeApiError(tls, server)).to.match(/TLS/);
   });

@@ -13,7 +13,11 @@ export function row(id: string): CatalogRow {
   return found;
 }
 
-export function result(id: string, status: CheckStatus, extra: Partial<CheckResult> = {}): CheckResult {
+export function result(
+  id: string,
+  status: CheckStatus,
+  extra: Partial<CheckResult> = {},
+): CheckResult {
   return {
     row: row(id),
     sectionTitle: '4.3 Kubernetes',

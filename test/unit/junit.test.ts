@@ -13,7 +13,11 @@ interface Case {
 }
 
 function parse(xml: string): Case[] {
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testcase', 'property', 'testsuite'].includes(name) }).parse(xml) as {
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => ['testcase', 'property', 'testsuite'].includes(name),
+  }).parse(xml) as {
     testsuites: { testsuite: { testcase: Case[] }[] };
   };
   return doc.testsuites.testsuite[0]?.testcase ?? [];
@@ -30,8 +34,14 @@ describe('JUnit reporter', () => {
         evidence: { nodes: [{ node: 'kind-worker', capacity: '61255492Ki' }] },
         log: ['line one', 'line two'],
       }),
-      result('ra2.ch.001', 'skipped', { sectionTitle: '4.2 Kubernetes Node', message: 'applies to the Network Intensive profile; this run checks the basic profile' }),
-      result('ra2.ntw.003', 'not-implemented', { sectionTitle: '4.5 Networking solutions', message: 'not implemented yet' }),
+      result('ra2.ch.001', 'skipped', {
+        sectionTitle: '4.2 Kubernetes Node',
+        message: 'applies to the Network Intensive profile; this run checks the basic profile',
+      }),
+      result('ra2.ntw.003', 'not-implemented', {
+        sectionTitle: '4.5 Networking solutions',
+        message: 'not implemented yet',
+      }),
       result('ra2.k8s.013', 'passed'),
     ]),
   );
@@ -49,19 +59,33 @@ describe('JUnit reporter', () => {
 
   it('puts expectation and evidence into the failure, and the log into system-out', () => {
     expect(cases[0]?.failure?.message).to.equal('expected more; observed less');
-    expect(cases[0]?.failure?.['#text']).to.contain('observed: kind-worker: 58.4 GiB').and.to.contain('61255492Ki');
+    expect(cases[0]?.failure?.['#text'])
+      .to.contain('observed: kind-worker: 58.4 GiB')
+      .and.to.contain('61255492Ki');
     expect(cases[0]?.['system-out']).to.equal('line one\nline two');
   });
 
   it('gives skips their reason, and not-implemented rows "not implemented yet"', () => {
-    expect(cases[1]?.skipped).to.deep.equal({ message: 'applies to the Network Intensive profile; this run checks the basic profile' });
+    expect(cases[1]?.skipped).to.deep.equal({
+      message: 'applies to the Network Intensive profile; this run checks the basic profile',
+    });
     expect(cases[2]?.skipped).to.deep.equal({ message: 'not implemented yet' });
     expect(cases[3]?.skipped).to.equal(undefined);
   });
 
   it('carries level, condition, traces, release and kind as properties', () => {
-    const props = Object.fromEntries((cases[0]?.properties.property ?? []).map((p) => [p.name, p.value]));
-    expect(props).to.include({ id: 'ra2.ch.010', level: 'must', condition: 'none', requirementTrace: 'e.cap.003', referenceImplementationTrace: '3.3', kind: 'inspect', status: 'failed' });
+    const props = Object.fromEntries(
+      (cases[0]?.properties.property ?? []).map((p) => [p.name, p.value]),
+    );
+    expect(props).to.include({
+      id: 'ra2.ch.010',
+      level: 'must',
+      condition: 'none',
+      requirementTrace: 'e.cap.003',
+      referenceImplementationTrace: '3.3',
+      kind: 'inspect',
+      status: 'failed',
+    });
     expect(props.release).to.be.a('string').and.not.equal('');
   });
 });

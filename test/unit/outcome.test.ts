@@ -1,10 +1,21 @@
 import { expect } from 'chai';
-import { countResults, exitCodeFor, isBlocking, summariseBySection } from '../../helpers/outcome.js';
+import {
+  countResults,
+  exitCodeFor,
+  isBlocking,
+  summariseBySection,
+} from '../../helpers/outcome.js';
 import { result } from './fixtures.js';
 
 describe('levels and exit codes', () => {
   it('exits 0 when every must-level check passed or was skipped', () => {
-    expect(exitCodeFor([result('ra2.k8s.013', 'passed'), result('ra2.k8s.014', 'skipped'), result('ra2.k8s.015', 'not-implemented')])).to.equal(0);
+    expect(
+      exitCodeFor([
+        result('ra2.k8s.013', 'passed'),
+        result('ra2.k8s.014', 'skipped'),
+        result('ra2.k8s.015', 'not-implemented'),
+      ]),
+    ).to.equal(0);
   });
 
   it('exits 1 on a must-level failure or error', () => {
@@ -21,8 +32,18 @@ describe('levels and exit codes', () => {
   });
 
   it('counts per status and per section', () => {
-    const results = [result('ra2.k8s.013', 'passed'), result('ra2.k8s.014', 'not-implemented'), result('ra2.k8s.017', 'failed')];
-    expect(countResults(results)).to.deep.equal({ passed: 1, failed: 1, skipped: 0, 'not-implemented': 1, error: 0 });
+    const results = [
+      result('ra2.k8s.013', 'passed'),
+      result('ra2.k8s.014', 'not-implemented'),
+      result('ra2.k8s.017', 'failed'),
+    ];
+    expect(countResults(results)).to.deep.equal({
+      passed: 1,
+      failed: 1,
+      skipped: 0,
+      'not-implemented': 1,
+      error: 0,
+    });
     const [kubernetes] = summariseBySection(results);
     expect(kubernetes?.section).to.equal('kubernetes');
     expect(kubernetes?.counts['not-implemented']).to.equal(1);

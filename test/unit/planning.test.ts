@@ -13,18 +13,39 @@ describe('planning a run', () => {
   it('skips Network Intensive rows on a basic run and runs them on a network-intensive one', () => {
     const basic = plan(['ra2.k8s.006'], 'basic')[0];
     expect(basic?.notImplemented).to.equal(true); // not-implemented wins so counts are stable
-    const probe = defineSuite('node', (spec) => spec('ra2.ch.001', { kind: 'probe' }, () => Promise.resolve(pass('ok'))));
+    const probe = defineSuite('node', (spec) =>
+      spec('ra2.ch.001', { kind: 'probe' }, () => Promise.resolve(pass('ok'))),
+    );
     const only = bindSuites(catalog, [probe]);
-    expect(planChecks(only, { focus: [], skip: [], profile: 'basic', disruptive: false })[0]?.decided?.status).to.equal('skipped');
-    expect(planChecks(only, { focus: [], skip: [], profile: 'network-intensive', disruptive: false })[0]?.decided).to.equal(undefined);
+    expect(
+      planChecks(only, { focus: [], skip: [], profile: 'basic', disruptive: false })[0]?.decided
+        ?.status,
+    ).to.equal('skipped');
+    expect(
+      planChecks(only, { focus: [], skip: [], profile: 'network-intensive', disruptive: false })[0]
+        ?.decided,
+    ).to.equal(undefined);
   });
 
   it('skips disruptive checks unless --disruptive', () => {
-    const disruptive = defineSuite('workloads', (spec) => spec('ra2.app.008', { kind: 'probe', disruptive: true }, () => Promise.resolve(pass('ok'))));
+    const disruptive = defineSuite('workloads', (spec) =>
+      spec('ra2.app.008', { kind: 'probe', disruptive: true }, () => Promise.resolve(pass('ok'))),
+    );
     const only = bindSuites(catalog, [disruptive]);
-    const skipped = planChecks(only, { focus: [], skip: [], profile: 'basic', disruptive: false })[0]?.decided;
-    expect(skipped).to.deep.equal({ status: 'skipped', reason: 'disruptive; pass --disruptive', evidence: undefined });
-    expect(planChecks(only, { focus: [], skip: [], profile: 'basic', disruptive: true })[0]?.decided).to.equal(undefined);
+    const skipped = planChecks(only, {
+      focus: [],
+      skip: [],
+      profile: 'basic',
+      disruptive: false,
+    })[0]?.decided;
+    expect(skipped).to.deep.equal({
+      status: 'skipped',
+      reason: 'disruptive; pass --disruptive',
+      evidence: undefined,
+    });
+    expect(
+      planChecks(only, { focus: [], skip: [], profile: 'basic', disruptive: true })[0]?.decided,
+    ).to.equal(undefined);
   });
 
   it('needs the cluster only when some selected check will run', () => {

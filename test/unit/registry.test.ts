@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { bindSuites, CheckDeclarationError, defineSuite, uncoveredRows } from '../../helpers/registry.js';
+import {
+  bindSuites,
+  CheckDeclarationError,
+  defineSuite,
+  uncoveredRows,
+} from '../../helpers/registry.js';
 import { allSuites } from '../../suites/index.js';
 import { pass } from '../../helpers/verdict.js';
 import { catalog } from './fixtures.js';
@@ -13,15 +18,34 @@ describe('check registry', () => {
   });
 
   it('declares the first slice of real checks with bodies', () => {
-    const implemented = checks.filter((c) => c.body).map((c) => c.row.id).sort();
+    const implemented = checks
+      .filter((c) => c.body)
+      .map((c) => c.row.id)
+      .sort();
     expect(implemented).to.deep.equal(
-      ['ra2.ch.006', 'ra2.ch.010', 'ra2.ch.012', 'ra2.k8s.003', 'ra2.k8s.004', 'ra2.k8s.010', 'ra2.k8s.012b', 'ra2.k8s.013', 'ra2.k8s.019', 'ra2.stg.005'].sort(),
+      [
+        'ra2.ch.006',
+        'ra2.ch.010',
+        'ra2.ch.012',
+        'ra2.k8s.003',
+        'ra2.k8s.004',
+        'ra2.k8s.010',
+        'ra2.k8s.012b',
+        'ra2.k8s.013',
+        'ra2.k8s.019',
+        'ra2.stg.005',
+      ].sort(),
     );
   });
 
   it('throws at load time for an unknown id', () => {
-    const bad = defineSuite('node', (spec) => spec('ra2.ch.999', { kind: 'inspect' }, () => Promise.resolve(pass('x'))));
-    expect(() => bindSuites(catalog, [bad])).to.throw(CheckDeclarationError, /unknown id ra2\.ch\.999/);
+    const bad = defineSuite('node', (spec) =>
+      spec('ra2.ch.999', { kind: 'inspect' }, () => Promise.resolve(pass('x'))),
+    );
+    expect(() => bindSuites(catalog, [bad])).to.throw(
+      CheckDeclarationError,
+      /unknown id ra2\.ch\.999/,
+    );
   });
 
   it('throws for a duplicate and for an id of another section', () => {
@@ -31,7 +55,10 @@ describe('check registry', () => {
     });
     expect(() => bindSuites(catalog, [twice])).to.throw(CheckDeclarationError, /twice/);
     const misplaced = defineSuite('storage', (spec) => spec('ra2.ch.002', { kind: 'attest' }));
-    expect(() => bindSuites(catalog, [misplaced])).to.throw(CheckDeclarationError, /belongs to section node/);
+    expect(() => bindSuites(catalog, [misplaced])).to.throw(
+      CheckDeclarationError,
+      /belongs to section node/,
+    );
   });
 
   it('refuses a probe without a body', () => {
@@ -41,6 +68,10 @@ describe('check registry', () => {
 
   it('defaults to restricted pod security and non-disruptive', () => {
     const check = checks.find((c) => c.row.id === 'ra2.stg.005');
-    expect(check?.options).to.deep.include({ podSecurity: 'restricted', disruptive: false, kind: 'probe' });
+    expect(check?.options).to.deep.include({
+      podSecurity: 'restricted',
+      disruptive: false,
+      kind: 'probe',
+    });
   });
 });

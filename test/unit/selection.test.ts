@@ -3,7 +3,11 @@ import { globToRegExp, isSelected, splitPatterns } from '../../helpers/selection
 
 describe('focus and skip selection', () => {
   it('splits repeatable and comma-separated values', () => {
-    expect(splitPatterns(['ra2.ntw.*, ra2.k8s.010', 'ra2.ch.001'])).to.deep.equal(['ra2.ntw.*', 'ra2.k8s.010', 'ra2.ch.001']);
+    expect(splitPatterns(['ra2.ntw.*, ra2.k8s.010', 'ra2.ch.001'])).to.deep.equal([
+      'ra2.ntw.*',
+      'ra2.k8s.010',
+      'ra2.ch.001',
+    ]);
   });
 
   it('treats dots literally and * as any run', () => {
