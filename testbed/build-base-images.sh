@@ -2,7 +2,8 @@
 # Builds the Debian base images everything else starts from, with debootstrap:
 #   node-base: systemd, containerd, runc, CNI plugins: the rootfs of a kind node;
 #   net-base:  iptables, ipset, iproute2 and network tools: kube-proxy, kube-router and the probe image;
-#   tiny-base: busybox and CA certificates only: static Go binaries and helper pods.
+#   tiny-base: busybox and CA certificates only: static Go binaries and helper pods;
+#   lb-base:   haproxy: the load balancer kind puts in front of several control-plane nodes.
 source "$(dirname "$0")/lib/common.sh"
 MIRROR=${RA2_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
@@ -11,7 +12,7 @@ iproute2,ethtool,socat,conntrack,ebtables,kmod,ca-certificates,mount,util-linux,
 hostname,jq,less,busybox-static
 NET_PACKAGES=iptables,ipset,conntrack,iproute2,iputils-ping,netcat-openbsd,curl,dnsutils,procps,ca-certificates,\
 busybox-static,kmod
-TINY_PACKAGES=busybox-static,ca-certificates
+LB_PACKAGES=haproxy,busybox-static
 
 # build_base NAME PACKAGES: debootstrap into a cached tarball, then import it under $IMAGE_PREFIX/NAME.
 build_base() {
@@ -47,13 +48,14 @@ build_tiny_base() {
   docker build -q -t "$image" - >/dev/null <<DOCKERFILE
 FROM $IMAGE_PREFIX/net-base:$DEBIAN_SUITE AS src
 RUN mkdir -p /out/bin /out/etc/ssl /out/tmp /out/var/run && cp /bin/busybox /out/bin/ \
- && for a in \$(/bin/busybox --list); do ln -sf busybox /out/bin/\$a; done \
+ && for a in \$(/bin/busybox --list | grep -vx busybox); do ln -sf busybox /out/bin/\$a; done \
  && cp -a /etc/ssl/certs /out/etc/ssl/ && chmod 1777 /out/tmp \
  && echo 'root:x:0:0:root:/root:/bin/sh' > /out/etc/passwd && echo 'root:x:0:' > /out/etc/group \
  && echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /out/etc/passwd && echo 'nogroup:x:65534:' >> /out/etc/group
 FROM scratch
 COPY --from=src /out/ /
 ENV PATH=/usr/local/bin:/usr/bin:/bin
+LABEL org.opencontainers.image.source=ra2-testbed
 DOCKERFILE
   log "built $image"
 }
@@ -62,6 +64,8 @@ case "${1:-all}" in
   node) build_base node-base "$NODE_PACKAGES" ;;
   net) build_base net-base "$NET_PACKAGES" ;;
   tiny) build_tiny_base ;;
-  all) build_base node-base "$NODE_PACKAGES"; build_base net-base "$NET_PACKAGES"; build_tiny_base ;;
-  *) die "usage: build-base-images.sh [node|net|tiny|all]" ;;
+  lb) build_base lb-base "$LB_PACKAGES" ;;
+  all) build_base node-base "$NODE_PACKAGES"; build_base net-base "$NET_PACKAGES"; build_tiny_base
+    build_base lb-base "$LB_PACKAGES" ;;
+  *) die "usage: build-base-images.sh [node|net|tiny|lb|all]" ;;
 esac
