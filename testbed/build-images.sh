@@ -5,15 +5,19 @@ source "$(dirname "$0")/lib/common.sh"
 KUBE_BIN=$(cache_dir "kubernetes-$KUBERNETES_VERSION")
 ETCD_TAG="${ETCD_VERSION#v}-0"
 
-# image NAME BASE ENTRYPOINT FILE...: FILEs go to /usr/local/bin of an image FROM BASE.
+# image NAME BASE ENTRYPOINT FILE[:DEST]...: each FILE goes to DEST (default /usr/local/bin/) of an image FROM BASE.
 image() {
   local name=$1 base=$2 entrypoint=$3; shift 3
   if docker image inspect "$name" >/dev/null 2>&1 && [[ -z "${RA2_REBUILD:-}" ]]; then return; fi
-  local ctx; ctx=$(mktemp -d)
-  cp "$@" "$ctx/"
+  local ctx f; ctx=$(mktemp -d)
+  for f in "$@"; do cp "${f%%:*}" "$ctx/"; done
   {
     echo "FROM $base"
-    for f in "$@"; do echo "COPY $(basename "$f") /usr/local/bin/$(basename "$f")"; done
+    for f in "$@"; do
+      local src=${f%%:*} dest=/usr/local/bin/
+      [[ $f == *:* ]] && dest=${f#*:}
+      echo "COPY $(basename "$src") $dest"
+    done
     echo 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin'
     [[ -n "$entrypoint" ]] && echo "ENTRYPOINT [\"$entrypoint\"]"
     echo "LABEL org.opencontainers.image.source=ra2-testbed"
@@ -37,5 +41,6 @@ image "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION" "$NET" /usr/local/bin/kub
 image "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$TINY" "" \
   "$(cache_dir "local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION")/local-path-provisioner"
 # The probe image the suite schedules: agnhost's servers plus sh, ip, nslookup/dig, nc and curl.
-image "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION" "$NET" /usr/local/bin/agnhost "$KUBE_BIN/agnhost"
+# agnhost lives at /agnhost, as in the upstream image, so pod specs written for either work.
+image "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION" "$NET" /agnhost "$KUBE_BIN/agnhost:/agnhost"
 "$TESTBED_DIR/lib/build-lb-image.sh"

@@ -1,0 +1,45 @@
+/**
+ * Control of kind node containers through the Docker API (dockerode): the only
+ * way to take a node away and bring it back, which failover probes need. Works
+ * only where nodes are kind containers: their providerID is kind://docker/CLUSTER/NAME.
+ */
+import Docker from 'dockerode';
+import type { V1Node } from '@kubernetes/client-node';
+
+const kindProviderPrefix = 'kind://docker/';
+
+/** The container name behind a kind node, or undefined when the node is not a kind container. */
+export function kindContainerName(node: V1Node): string | undefined {
+  const providerID = node.spec?.providerID ?? '';
+  if (!providerID.startsWith(kindProviderPrefix)) return undefined;
+  return providerID.slice(kindProviderPrefix.length).split('/')[1];
+}
+
+export class KindNodeJig {
+  constructor(private readonly docker: Docker = new Docker()) {}
+
+  /** True when the Docker API answers: without it, no node can be stopped. */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.docker.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async isRunning(container: string): Promise<boolean> {
+    const info = await this.docker.getContainer(container).inspect();
+    return info.State.Running;
+  }
+
+  /** Stops the node container, as a node failure would: systemd inside gets its stop signal. */
+  async stop(container: string, graceSeconds = 10): Promise<void> {
+    await this.docker.getContainer(container).stop({ t: graceSeconds });
+  }
+
+  async start(container: string): Promise<void> {
+    if (await this.isRunning(container)) return;
+    await this.docker.getContainer(container).start();
+  }
+}
