@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The project's end-to-end tests. Each phase brings up the clusters it needs, runs its tests
+# against them and takes them down again, also when a test fails.
+#   basic:  test bed acceptance (verify-basic.sh), the suite's e2e tests (with an alpha-API
+#           cluster beside it), and the Sonobuoy plugin e2e when its script is present;
+#   ha:     the HA test bed acceptance (etcd members, failover through dockerode).
+# RA2_E2E_PHASES selects phases (default "basic ha").
+source "$(dirname "$0")/lib/common.sh"
+REPO_DIR=$(cd "$TESTBED_DIR/.." && pwd)
+cd "$REPO_DIR"
+phases=${RA2_E2E_PHASES:-basic ha}
+up=()
+down_all() { local c; for c in "${up[@]}"; do "$TESTBED_DIR/cluster.sh" down "$c" || true; done; }
+trap down_all EXIT
+bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
+kubeconfig_of() { "$TESTBED_DIR/cluster.sh" kubeconfig "$1"; }
+phase() { log "=== phase $1 ==="; }
+
+run_basic_phase() {
+  phase basic
+  bring_up basic
+  bring_up alpha-api
+  "$TESTBED_DIR/verify-basic.sh" basic
+  RA2_E2E_KUBECONFIG=$(kubeconfig_of basic) RA2_E2E_ALPHA_KUBECONFIG=$(kubeconfig_of alpha-api) npm run --silent test:e2e
+  if [[ -x scripts/sonobuoy-e2e.sh ]]; then scripts/sonobuoy-e2e.sh "$(kubeconfig_of basic)"; fi
+  "$TESTBED_DIR/cluster.sh" down alpha-api
+  "$TESTBED_DIR/cluster.sh" down basic
+}
+
+run_ha_phase() {
+  phase ha
+  bring_up ha
+  npx tsc -p tsconfig.testbed.json
+  RA2_TESTBED_HA_KUBECONFIG=$(kubeconfig_of ha) npx mocha --config .mocharc.testbed.json
+  "$TESTBED_DIR/cluster.sh" down ha
+}
+
+for p in $phases; do "run_${p}_phase"; done
+log "end-to-end tests passed: $phases"
