@@ -156,6 +156,10 @@ export const requiredPermissions: readonly {
   { verb: 'create', resource: 'persistentvolumeclaims' },
   { verb: 'list', resource: 'events' },
   { verb: 'list', resource: 'storageclasses', group: 'storage.k8s.io' },
+  // The run's heartbeat (liveness.ts) and the reading of other runs' heartbeats.
+  { verb: 'create', resource: 'leases', group: 'coordination.k8s.io' },
+  { verb: 'get', resource: 'leases', group: 'coordination.k8s.io' },
+  { verb: 'update', resource: 'leases', group: 'coordination.k8s.io' },
 ];
 
 /**
@@ -197,7 +201,10 @@ export async function preflight(
         }),
       );
       if (!review.status?.allowed) {
-        const what = [permission.resource, permission.subresource].filter(Boolean).join('/');
+        const resource = permission.group
+          ? `${permission.resource}.${permission.group}`
+          : permission.resource;
+        const what = [resource, permission.subresource].filter(Boolean).join('/');
         denied.push(`${permission.verb} ${what}`);
       }
     }

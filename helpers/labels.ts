@@ -10,6 +10,9 @@ export const MANAGED_BY = 'ra2-conformance';
 export const managedByLabel = 'app.kubernetes.io/managed-by';
 export const runLabel = 'ra2.anuket.io/run';
 export const checkLabel = 'ra2.anuket.io/check';
+/** What an object is for in its run; the control namespace carries `run-control`. */
+export const componentLabel = 'app.kubernetes.io/component';
+export const RUN_CONTROL_ROLE = 'run-control';
 /** Wall-clock time after which the object is surely no longer used by its run. */
 export const expiresAtAnnotation = 'ra2.anuket.io/expires-at';
 
@@ -29,6 +32,17 @@ export function runLabels(runId: string, checkId: string): Record<string, string
     [runLabel]: runId,
     [checkLabel]: checkId,
     'e2e-framework': checkId,
+    'e2e-run': runId,
+  };
+}
+
+/** Labels of a run's own control namespace and heartbeat lease (see liveness.ts). */
+export function runControlLabels(runId: string): Record<string, string> {
+  return {
+    [managedByLabel]: MANAGED_BY,
+    [runLabel]: runId,
+    [componentLabel]: RUN_CONTROL_ROLE,
+    'e2e-framework': RUN_CONTROL_ROLE,
     'e2e-run': runId,
   };
 }

@@ -1,18 +1,26 @@
 /**
- * Removing what runs killed earlier left behind.
+ * Removing what dead runs left behind.
  *
- * Choice: an object is a leftover when it carries our managed-by label, belongs
- * to another run, and its `ra2.anuket.io/expires-at` annotation lies in the
- * past. Every namespace lives for one check, and a check is bounded by its
- * --timeout plus the cleanup grace, so its expiry is set to
- * creation + timeout + grace: a live run never has an expired namespace, and
- * two runs can share a cluster without deleting each other's objects. Objects
- * without the annotation (made by hand or by an older version) fall back to
- * their creationTimestamp plus the current run's horizon.
+ * Choice: an object is a leftover when it carries our managed-by label and
+ * belongs to another run that liveness.ts judges dead: its heartbeat lease is
+ * missing or stale, or its process on this host is gone. So a run started
+ * right after a killed one removes that one's objects at once, and two live
+ * runs can share a cluster without touching each other's. Objects without a
+ * run label (made by hand or by an older version) have no heartbeat and count
+ * as dead.
  */
+import { hostname } from 'node:os';
 import { ApiException, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.js';
-import { expiresAtAnnotation, managedByLabel, MANAGED_BY, runLabel } from './labels.js';
+import { managedByLabel, MANAGED_BY, runLabel } from './labels.js';
+import {
+  controlName,
+  judgeRun,
+  processExists,
+  readHeartbeat,
+  type Judge,
+  type Liveness,
+} from './liveness.js';
 
 /** Cluster-scoped kinds checks may create; namespaces are handled first. */
 export const clusterScopedKinds: readonly { apiVersion: string; kind: string }[] = [
@@ -22,46 +30,42 @@ export const clusterScopedKinds: readonly { apiVersion: string; kind: string }[]
   { apiVersion: 'v1', kind: 'PersistentVolume' },
 ];
 
-export function isExpired(object: KubernetesObject, now: Date, horizonMs: number): boolean {
-  const expiresAt = object.metadata?.annotations?.[expiresAtAnnotation];
-  if (expiresAt && !Number.isNaN(Date.parse(expiresAt)))
-    return Date.parse(expiresAt) < now.getTime();
-  const created = object.metadata?.creationTimestamp;
-  if (!created) return false;
-  return new Date(created).getTime() + horizonMs < now.getTime();
-}
-
 export function leftoverSelector(currentRunId: string): string {
   return `${managedByLabel}=${MANAGED_BY},${runLabel}!=${currentRunId}`;
 }
 
-/** Deletes expired objects of other runs; returns their names. Never throws on 403/404. */
+export function runIdOf(object: KubernetesObject): string {
+  return object.metadata?.labels?.[runLabel] ?? '';
+}
+
+/** One dead run and what it left. */
+export interface DeadRun {
+  runId: string;
+  reason: string;
+  removed: string[];
+}
+
+const tolerate = (err: unknown) => {
+  if (err instanceof ApiException && [403, 404].includes((err as ApiException<unknown>).code))
+    return;
+  throw err;
+};
+
+/**
+ * Deletes every object of other runs judged dead; returns what went, per run.
+ * Never throws on 403/404; the control namespace of a dead run goes last.
+ */
 export async function removeLeftovers(
   cluster: Cluster,
   currentRunId: string,
-  horizonMs: number,
   log: (line: string) => void,
-  now: Date = new Date(),
-): Promise<string[]> {
+  judge: Partial<Judge> = {},
+): Promise<DeadRun[]> {
   const labelSelector = leftoverSelector(currentRunId);
-  const removed: string[] = [];
-  const tolerate = (err: unknown) => {
-    if (err instanceof ApiException && [403, 404].includes((err as ApiException<unknown>).code))
-      return;
-    throw err;
-  };
-
-  const namespaces = await cluster.core.listNamespace({ labelSelector });
-  for (const ns of namespaces.items) {
-    if (!isExpired(ns, now, horizonMs) || ns.status?.phase === 'Terminating') continue;
-    const name = ns.metadata?.name ?? '';
-    await cluster.core.deleteNamespace({ name }).catch(tolerate);
-    removed.push(`namespace/${name}`);
-  }
-
   const objects = KubernetesObjectApi.makeApiClient(cluster.kc);
+  const namespaces = (await cluster.core.listNamespace({ labelSelector })).items;
+  const clusterScoped: { apiVersion: string; kind: string; item: KubernetesObject }[] = [];
   for (const { apiVersion, kind } of clusterScopedKinds) {
-    let items: KubernetesObject[] = [];
     try {
       const list = await objects.list(
         apiVersion,
@@ -73,17 +77,63 @@ export async function removeLeftovers(
         undefined,
         labelSelector,
       );
-      items = list.items;
+      for (const item of list.items) clusterScoped.push({ apiVersion, kind, item });
     } catch (err) {
       tolerate(err);
     }
-    for (const item of items.filter((o) => isExpired(o, now, horizonMs))) {
+  }
+
+  const runIds = new Set([
+    ...namespaces.map(runIdOf),
+    ...clusterScoped.map(({ item }) => runIdOf(item)),
+  ]);
+  const fullJudge: Judge = {
+    now: judge.now ?? new Date(),
+    hostname: judge.hostname ?? hostname(),
+    processExists: judge.processExists ?? processExists,
+  };
+  const dead: DeadRun[] = [];
+  for (const runId of runIds) {
+    const control = runId
+      ? namespaces.find((ns) => ns.metadata?.name === controlName(runId))
+      : undefined;
+    const liveness: Liveness = runId
+      ? judgeRun(
+          {
+            lease: control ? await readHeartbeat(cluster, runId) : undefined,
+            controlNamespaceCreated: control?.metadata?.creationTimestamp
+              ? new Date(control.metadata.creationTimestamp)
+              : undefined,
+          },
+          fullJudge,
+        )
+      : { alive: false, reason: 'objects carry no run label' };
+    if (liveness.alive) continue;
+
+    const removed: string[] = [];
+    const ofRun = namespaces.filter(
+      (ns) => runIdOf(ns) === runId && ns.status?.phase !== 'Terminating',
+    );
+    // Check namespaces first, the control namespace (the heartbeat) last.
+    ofRun.sort((a, b) => Number(a === control) - Number(b === control));
+    for (const ns of ofRun) {
+      const name = ns.metadata?.name ?? '';
+      await cluster.core.deleteNamespace({ name }).catch(tolerate);
+      removed.push(`namespace/${name}`);
+    }
+    for (const { apiVersion, kind, item } of clusterScoped.filter(
+      (o) => runIdOf(o.item) === runId,
+    )) {
       await objects
         .delete({ apiVersion, kind, metadata: { name: item.metadata?.name } })
         .catch(tolerate);
       removed.push(`${kind.toLowerCase()}/${item.metadata?.name ?? ''}`);
     }
+    if (removed.length === 0) continue;
+    dead.push({ runId, reason: liveness.reason, removed });
+    log(
+      `Removed leftovers of run ${runId || '(unlabelled)'} (${liveness.reason}): ${removed.join(', ')}`,
+    );
   }
-  if (removed.length > 0) log(`Removed leftovers of earlier runs: ${removed.join(', ')}`);
-  return removed;
+  return dead;
 }

@@ -20,6 +20,7 @@ import { EnvironmentError, oneLine } from './errors.js';
 import { DEFAULT_PROBE_IMAGE, withImagePrefix } from './images.js';
 import { newRunId, runLabels } from './labels.js';
 import { removeLeftovers } from './leftovers.js';
+import { RunHeartbeat } from './liveness.js';
 import { createCheckNamespace } from './namespace.js';
 import { resolveProfile } from './nodes.js';
 import { countResults, exitCodeFor } from './outcome.js';
@@ -59,7 +60,7 @@ export interface RunOptions {
   timeouts?: Partial<Timeouts>;
 }
 
-/** Time a check gets after its deadline to clean up; part of the leftover horizon. */
+/** Time a check gets after its deadline to clean up; the expiry annotation on its namespace. */
 export const CLEANUP_GRACE_MS = 2 * 60_000;
 
 /** A row either goes to the cluster or is decided without it. */
@@ -200,9 +201,18 @@ export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
   };
   await notify(reporters, (r) => r.onRunStart?.(info), warn);
 
-  if (cluster && needsCluster(plans)) {
+  // The heartbeat comes before any other object of this run and goes after all of them.
+  let heartbeat: RunHeartbeat | undefined;
+  if (cluster && needsCluster(plans) && !options.signal?.aborted) {
     try {
-      await removeLeftovers(cluster, runId, timeouts.check + CLEANUP_GRACE_MS, warn);
+      heartbeat = await RunHeartbeat.start(cluster, runId, warn);
+    } catch (err) {
+      throw new EnvironmentError(
+        `cannot create the run's control namespace: ${describeApiError(err, cluster.server)}`,
+      );
+    }
+    try {
+      await removeLeftovers(cluster, runId, warn);
     } catch (err) {
       warn(`could not remove leftovers of earlier runs: ${describeApiError(err, cluster.server)}`);
     }
@@ -243,7 +253,21 @@ export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
       await notify(reporters, (r) => r.onCheckEnd?.(result, index, plans.length), warn);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, plans.length)) }, worker));
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, Math.max(1, plans.length)) }, worker),
+    );
+  } finally {
+    if (heartbeat && cluster) {
+      await heartbeat
+        .stop()
+        .catch((err: unknown) =>
+          warn(
+            `could not delete the run's control namespace ${heartbeat?.namespace ?? ''}: ${describeApiError(err, cluster?.server ?? '')}`,
+          ),
+        );
+    }
+  }
   if (options.signal?.aborted) interrupted ??= oneLine(options.signal.reason ?? 'interrupted');
 
   const report: RunReport = {

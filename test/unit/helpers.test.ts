@@ -4,7 +4,6 @@ import { parseCgroupReport, parseCpuList, parseLimit } from '../../helpers/cgrou
 import { CleanupStack } from '../../helpers/cleanup.js';
 import { exitCodeOf } from '../../helpers/exec.js';
 import { withImagePrefix } from '../../helpers/images.js';
-import { isExpired } from '../../helpers/leftovers.js';
 import { namespaceName, runLabels } from '../../helpers/labels.js';
 import { profileOfNodes, workers } from '../../helpers/nodes.js';
 import { parseQuantity } from '../../helpers/quantity.js';
@@ -93,31 +92,6 @@ describe('helpers', () => {
       'e2e-run': 'r1',
     });
     expect(namespaceName('ra2.k8s.012b')).to.match(/^ra2-k8s-012b-[a-z0-9]{5}$/);
-  });
-
-  it('treats only expired objects of other runs as leftovers', () => {
-    const now = new Date('2026-01-01T01:00:00Z');
-    expect(
-      isExpired(
-        { metadata: { annotations: { 'ra2.anuket.io/expires-at': '2026-01-01T00:59:00Z' } } },
-        now,
-        0,
-      ),
-    ).to.equal(true);
-    expect(
-      isExpired(
-        { metadata: { annotations: { 'ra2.anuket.io/expires-at': '2026-01-01T01:05:00Z' } } },
-        now,
-        0,
-      ),
-    ).to.equal(false);
-    expect(
-      isExpired(
-        { metadata: { creationTimestamp: new Date('2026-01-01T00:50:00Z') } },
-        now,
-        5 * 60_000,
-      ),
-    ).to.equal(true);
   });
 
   it('prefixes images for air-gapped registries', () => {
