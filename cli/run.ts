@@ -15,6 +15,7 @@ import {
 } from '../catalog/index.js';
 import { loadAttestations } from '../helpers/attestations.js';
 import { EnvironmentError, oneLine, UsageError } from '../helpers/errors.js';
+import { usedImages } from './images.js';
 import { DEFAULT_PROBE_IMAGE } from '../helpers/images.js';
 import { EXIT_USAGE_OR_ENVIRONMENT } from '../helpers/outcome.js';
 import { bindSuites } from '../helpers/registry.js';
@@ -197,6 +198,23 @@ export async function run(
         streams.stdout.write(`${testName(check.row)}\t${kind}${extra ? `\t${extra}` : ''}\n`);
       }
     });
+
+  program
+    .command('images')
+    .description(
+      'list every image a run uses, with --image-prefix applied (for air-gapped registries)',
+    )
+    .option('--probe-image <image>', 'image for probe pods', DEFAULT_PROBE_IMAGE)
+    .option('--image-prefix <prefix>', 'registry/path prefix for air-gapped clusters')
+    .option('--sonobuoy', 'also list the Sonobuoy plugin and aggregator images', false)
+    .option('--wide', 'add what each image is used for', false)
+    .action(
+      (flags: { probeImage: string; imagePrefix?: string; sonobuoy: boolean; wide: boolean }) => {
+        for (const { image, usedFor } of usedImages({ ...flags, version: packageVersion() })) {
+          streams.stdout.write(flags.wide ? `${image}\t${usedFor}\n` : `${image}\n`);
+        }
+      },
+    );
 
   program
     .command('version')
