@@ -107,6 +107,17 @@ function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Messages of an error and its causes, outermost first ("fetch failed", "bad port"). */
+function causeMessages(err: unknown): string[] {
+  const messages: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof Error) messages.push(oneLine(current));
+    current = (current as { cause?: unknown }).cause;
+  }
+  return messages;
+}
+
 /** Turns an error from talking to the API server into one readable line. */
 export function describeApiError(err: unknown, server: string): string {
   if (err instanceof ApiException) {
@@ -133,7 +144,12 @@ export function describeApiError(err: unknown, server: string): string {
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return `TLS to the API server at ${server} failed (${code})`;
   }
-  return `cannot talk to the API server at ${server}: ${oneLine(err)}${code ? ` (${code})` : ''}`;
+  const messages = causeMessages(err);
+  // Node's fetch will not connect to ports on the Fetch standard's block list (1, 6000, 10080...).
+  if (messages.includes('bad port'))
+    return `cannot reach the API server at ${server} (Node's fetch refuses this port: it is on the Fetch standard's list of blocked ports)`;
+  const detail = messages.length > 0 ? messages.join(': ') : oneLine(err);
+  return `cannot talk to the API server at ${server}: ${detail}${code ? ` (${code})` : ''}`;
 }
 
 /** What a run must be allowed to do; checked up front with SelfSubjectAccessReviews. */

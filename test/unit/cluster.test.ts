@@ -81,6 +81,14 @@ describe('kubeconfig loading and error classification', () => {
     expect(describeApiError(refused, server)).to.equal(
       `cannot reach the API server at ${server} (ECONNREFUSED)`,
     );
+    const blockedPort = new TypeError('fetch failed', { cause: new Error('bad port') });
+    expect(describeApiError(blockedPort, 'https://127.0.0.1:1')).to.match(
+      /^cannot reach the API server at https:\/\/127\.0\.0\.1:1 \(.*blocked ports\)$/,
+    );
+    const other = new TypeError('fetch failed', { cause: new Error('something odd') });
+    expect(describeApiError(other, server)).to.equal(
+      `cannot talk to the API server at ${server}: fetch failed: something odd`,
+    );
     const tls = Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expect(describeApiError(tls, server)).to.match(/TLS/);
   });

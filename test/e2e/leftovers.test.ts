@@ -1,0 +1,186 @@
+/**
+ * No leftovers on the basic cluster: a run interrupted by SIGTERM cleans up
+ * and exits 2; what a SIGKILLed run left is removed by the next run; a live
+ * run's objects are never touched, and a run whose heartbeat went stale is
+ * cleaned up.
+ */
+import { hostname } from 'node:os';
+import { expect } from 'chai';
+import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
+import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/outcome.js';
+import { controlName, STALE_AFTER_MS } from '../../helpers/liveness.js';
+import { runControlLabels, runLabels } from '../../helpers/labels.js';
+import { describeResult, runCli, spawnCli, type CliProcess } from './support/cli.js';
+import {
+  formatObject,
+  isNotFound,
+  listManagedObjects,
+  managedNamespaces,
+  openCluster,
+  pollUntil,
+  waitForNoManagedObjects,
+  type LabelledObject,
+  type TestCluster,
+} from './support/cluster.js';
+import { requireKubeconfig } from './support/env.js';
+import { e2eTimeouts, withMargin } from './support/timeouts.js';
+
+/** Probe checks that create a namespace and pods, so a run lasts long enough to interrupt. */
+const probes = ['ra2.k8s.010', 'ra2.stg.005'];
+/** An inspect check: a run that needs the cluster but creates nothing of its own. */
+const quickCheck = 'ra2.k8s.012b';
+
+function startProbeRun(cluster: TestCluster): CliProcess {
+  return spawnCli(
+    ['run', '--kubeconfig', cluster.kubeconfig, '--focus', probes.join(',')],
+    e2eTimeouts.focusedRun,
+  );
+}
+
+/** Waits until the spawned run has created a check namespace; returns the run's namespaces. */
+async function waitForCheckNamespace(
+  cluster: TestCluster,
+  cli: CliProcess,
+): Promise<LabelledObject[]> {
+  return pollUntil(
+    'a check namespace of the spawned run',
+    async () => {
+      if (cli.child.exitCode !== null)
+        throw new Error(`the run exited early (${cli.child.exitCode}): ${cli.stderr()}`);
+      return managedNamespaces(cluster);
+    },
+    (namespaces) => namespaces.some((ns) => ns.check !== undefined && !ns.terminating),
+    e2eTimeouts.firstNamespace,
+  );
+}
+
+describe('leftovers on the basic cluster', function () {
+  let cluster: TestCluster;
+
+  before(async function () {
+    this.timeout(withMargin(e2eTimeouts.noLeftovers));
+    cluster = openCluster(requireKubeconfig('basic'));
+    // Each test starts from a clean cluster, so whatever it finds is its own run's doing.
+    await waitForNoManagedObjects(cluster);
+  });
+
+  it('SIGTERM midway: the run cleans up, exits 2, and leaves nothing behind', async function () {
+    this.timeout(
+      withMargin(
+        e2eTimeouts.firstNamespace + e2eTimeouts.interruptedExit + e2eTimeouts.noLeftovers,
+      ),
+    );
+    const cli = startProbeRun(cluster);
+    const seen = await waitForCheckNamespace(cluster, cli);
+    expect(cli.child.kill('SIGTERM')).to.equal(true);
+    const result = await cli.exited;
+    expect(result.exitCode, describeResult(result)).to.equal(EXIT_USAGE_OR_ENVIRONMENT);
+    expect(result.stderr).to.contain('SIGTERM received');
+    expect(result.stderr).to.not.match(/\n\s+at /);
+    expect(seen.length).to.be.above(0);
+    expect(await waitForNoManagedObjects(cluster)).to.deep.equal([]);
+  });
+
+  it('SIGKILL midway: the objects stay, and the next run removes them', async function () {
+    this.timeout(
+      withMargin(e2eTimeouts.firstNamespace + e2eTimeouts.focusedRun + 2 * e2eTimeouts.noLeftovers),
+    );
+    const cli = startProbeRun(cluster);
+    const seen = await waitForCheckNamespace(cluster, cli);
+    expect(cli.child.kill('SIGKILL')).to.equal(true);
+    const killed = await cli.exited;
+    expect(killed.signal).to.equal('SIGKILL');
+    const killedRun = seen.find((ns) => ns.check !== undefined)?.run ?? '';
+    expect(killedRun).to.not.equal('');
+
+    const left = (await listManagedObjects(cluster)).filter((o) => o.run === killedRun);
+    const leftNamespaces = left.filter((o) => o.kind === 'Namespace' && !o.terminating);
+    expect(leftNamespaces.map((o) => o.name)).to.include(controlName(killedRun));
+    expect(
+      leftNamespaces.some((o) => o.check !== undefined),
+      left.map(formatObject).join(', '),
+    ).to.equal(true);
+
+    const next = await runCli(
+      ['run', '--kubeconfig', cluster.kubeconfig, '--focus', quickCheck],
+      e2eTimeouts.focusedRun,
+    );
+    expect(next.exitCode, describeResult(next)).to.be.oneOf([0, 1]);
+    expect(next.stderr).to.contain(`Removed leftovers of run ${killedRun}`);
+    expect(next.stderr).to.contain('no longer exists');
+    for (const ns of leftNamespaces) expect(next.stderr).to.contain(`namespace/${ns.name}`);
+    expect(await waitForNoManagedObjects(cluster)).to.deep.equal([]);
+  });
+
+  describe('runs judged by their heartbeat', () => {
+    const created: string[] = [];
+
+    /** A run of someone else, by hand: its control namespace and lease, and one check namespace. */
+    async function fakeRun(runId: string, holder: string, renewedAgoMs: number) {
+      const control = controlName(runId);
+      const check = `ra2-e2e-fake-${runId.slice(-6)}`;
+      await cluster.core.createNamespace({
+        body: { metadata: { name: control, labels: runControlLabels(runId) } },
+      });
+      created.push(control);
+      const renewed = new V1MicroTime(Date.now() - renewedAgoMs);
+      await cluster.kc.makeApiClient(CoordinationV1Api).createNamespacedLease({
+        namespace: control,
+        body: {
+          metadata: { name: control, labels: runControlLabels(runId) },
+          spec: {
+            holderIdentity: holder,
+            renewTime: renewed,
+            acquireTime: renewed,
+            leaseDurationSeconds: 30,
+          },
+        },
+      });
+      await cluster.core.createNamespace({
+        body: { metadata: { name: check, labels: runLabels(runId, 'ra2.k8s.010') } },
+      });
+      created.push(check);
+      return { control, check };
+    }
+
+    after(async function () {
+      this.timeout(withMargin(e2eTimeouts.noLeftovers));
+      for (const name of created)
+        await cluster.core.deleteNamespace({ name }).catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+      await waitForNoManagedObjects(cluster);
+    });
+
+    it('never touches a live run elsewhere, and removes one whose heartbeat went stale', async function () {
+      this.timeout(withMargin(e2eTimeouts.focusedRun + e2eTimeouts.noLeftovers));
+      const stamp = Date.now().toString(36);
+      // A fresh heartbeat from another machine, and one from a process that stopped renewing.
+      const live = await fakeRun(`e2e-live-${stamp}`, 'some-other-host/4242', 2_000);
+      const stale = await fakeRun(
+        `e2e-stale-${stamp}`,
+        'some-other-host/4243',
+        STALE_AFTER_MS + 60_000,
+      );
+      expect(hostname()).to.not.equal('some-other-host');
+
+      const next = await runCli(
+        ['run', '--kubeconfig', cluster.kubeconfig, '--focus', quickCheck],
+        e2eTimeouts.focusedRun,
+      );
+      expect(next.exitCode, describeResult(next)).to.be.oneOf([0, 1]);
+      expect(next.stderr).to.contain(`Removed leftovers of run e2e-stale-${stamp}`);
+      expect(next.stderr).to.not.contain(`e2e-live-${stamp}`);
+
+      const names = async () =>
+        (await managedNamespaces(cluster)).filter((ns) => !ns.terminating).map((ns) => ns.name);
+      const remaining = await pollUntil(
+        "the stale run's namespaces to be gone",
+        names,
+        (list) => !list.includes(stale.control) && !list.includes(stale.check),
+        e2eTimeouts.noLeftovers,
+      );
+      expect(remaining).to.include.members([live.control, live.check]);
+    });
+  });
+});

@@ -1,0 +1,309 @@
+/**
+ * Acceptance of the suite core on the `basic` test-bed cluster: one full
+ * `ra2 run`, then its JUnit file, the verdicts of the first-slice checks with
+ * the evidence the cluster deserves, and a cluster left as it was found.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ApisApi, CoreApi, StorageV1Api, type V1Node } from '@kubernetes/client-node';
+import { loadCatalog } from '../../catalog/index.js';
+import { runCli, outputDir, describeResult, type CliResult } from './support/cli.js';
+import { openCluster, waitForNoManagedObjects, type TestCluster } from './support/cluster.js';
+import { requireKubeconfig } from './support/env.js';
+import {
+  parseJUnit,
+  readJsonReport,
+  resultOf,
+  verdictTable,
+  type JsonReport,
+  type JUnitCase,
+} from './support/results.js';
+import { e2eTimeouts, withMargin } from './support/timeouts.js';
+
+const firstSlice = {
+  pass: [
+    'ra2.k8s.012b',
+    'ra2.k8s.013',
+    'ra2.k8s.019',
+    'ra2.k8s.004',
+    'ra2.ch.006',
+    'ra2.stg.005',
+    'ra2.k8s.010',
+  ],
+  fail: ['ra2.ch.010', 'ra2.ch.012', 'ra2.k8s.003'],
+} as const;
+
+const zoneLabel = 'topology.kubernetes.io/zone';
+const controlPlaneLabel = 'node-role.kubernetes.io/control-plane';
+const nodeName = (node: V1Node) => node.metadata?.name ?? '';
+
+/** "ra2-basic-worker: 58.4 GiB (62.7 GB)" -> 62.7 for that node, from a failure text. */
+function reportedGigabytes(text: string, node: string): number | undefined {
+  const escaped = node.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${escaped}: [\\d.]+ GiB \\(([\\d.]+) GB\\)`).exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** A quantity as the nodes report it ("2", "1950m", "16302144Ki") as a plain number. */
+function quantityValue(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|m|k|M|G|T)?$/.exec(quantity);
+  if (!match) throw new Error(`unexpected quantity ${quantity}`);
+  const unit = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
+  return Number(match[1]) * (match[2] ? unit[match[2] as keyof typeof unit] : 1);
+}
+
+describe('ra2 run on the basic cluster', function () {
+  let cluster: TestCluster;
+  let dir: string;
+  let run: CliResult;
+  let report: JsonReport;
+  let nodes: V1Node[];
+
+  before(async function () {
+    this.timeout(withMargin(e2eTimeouts.fullRun));
+    const kubeconfig = requireKubeconfig('basic');
+    cluster = openCluster(kubeconfig);
+    nodes = (await cluster.core.listNode()).items;
+    dir = outputDir('full');
+    run = await runCli(
+      [
+        'run',
+        '--kubeconfig',
+        kubeconfig,
+        '--junit',
+        path.join(dir, 'junit.xml'),
+        '--json',
+        path.join(dir, 'results.json'),
+      ],
+      e2eTimeouts.fullRun,
+    );
+    console.log(
+      `      full run took ${(run.durationMs / 1000).toFixed(1)} s, exit ${run.exitCode}`,
+    );
+    if (run.exitCode !== 0 && run.exitCode !== 1)
+      throw new Error(`the run did not complete: ${describeResult(run)}`);
+    report = readJsonReport(path.join(dir, 'results.json'));
+    console.log(
+      verdictTable(report, [...firstSlice.pass, ...firstSlice.fail])
+        .split('\n')
+        .map((line) => `      ${line}`)
+        .join('\n'),
+    );
+  });
+
+  describe('JUnit output', () => {
+    let cases: JUnitCase[];
+    before(() => {
+      cases = parseJUnit(path.join(dir, 'junit.xml')).cases;
+    });
+
+    it('has exactly one test case per catalog row, under unique names', () => {
+      const rows = loadCatalog().rows;
+      expect(cases).to.have.length(rows.length);
+      expect(cases.map((c) => c.properties.id).sort()).to.deep.equal(rows.map((r) => r.id).sort());
+      expect(new Set(cases.map((c) => c.name)).size).to.equal(cases.length);
+      for (const c of cases) expect(c.name).to.contain(`[${c.properties.id}]`);
+    });
+
+    it('gives every test case a classname, a status property that matches its element, and a reason when not passed', () => {
+      for (const c of cases) {
+        expect(c.classname, c.name).to.match(/^4\.\d+ /);
+        const declared = c.properties.status;
+        const element = declared === 'not-implemented' ? 'skipped' : declared;
+        expect(c.status, c.name).to.equal(element);
+        if (c.status !== 'passed')
+          expect(c.message, c.name).to.be.a('string').and.have.length.above(0);
+      }
+    });
+
+    it('agrees with the JSON results row by row', () => {
+      for (const c of cases) {
+        expect(c.properties.status, c.name).to.equal(
+          resultOf(report, c.properties.id ?? '').status,
+        );
+      }
+    });
+  });
+
+  it('exits 1 exactly when a must-level row failed or errored', () => {
+    const blocking = report.results.filter((r) => r.blocking).map((r) => r.id);
+    expect(run.exitCode, describeResult(run)).to.equal(blocking.length > 0 ? 1 : 0);
+    expect(report.exitCode).to.equal(run.exitCode);
+  });
+
+  describe('first-slice verdicts', () => {
+    it('passes the checks the basic cluster satisfies', () => {
+      const table = verdictTable(report, firstSlice.pass);
+      for (const id of firstSlice.pass)
+        expect(resultOf(report, id).status, table).to.equal('passed');
+    });
+
+    it('fails the checks the basic cluster does not satisfy', () => {
+      const table = verdictTable(report, firstSlice.fail);
+      for (const id of firstSlice.fail)
+        expect(resultOf(report, id).status, table).to.equal('failed');
+    });
+
+    it('ra2.k8s.012b: names how many group versions it examined, and none is alpha', async () => {
+      const apis = await cluster.kc.makeApiClient(ApisApi).getAPIVersions();
+      const core = await cluster.kc.makeApiClient(CoreApi).getAPIVersions();
+      const served = [
+        ...core.versions,
+        ...apis.groups.flatMap((g) => g.versions.map((v) => v.groupVersion)),
+      ];
+      const result = resultOf(report, 'ra2.k8s.012b');
+      expect(result.message).to.contain(`none of the ${served.length} served group versions`);
+      expect(result.evidence?.alpha).to.deep.equal([]);
+      expect(result.evidence?.served).to.have.members(served);
+    });
+
+    it('ra2.k8s.013: every required GA group version is listed as served', async () => {
+      const apis = await cluster.kc.makeApiClient(ApisApi).getAPIVersions();
+      const served = new Set([
+        'v1',
+        ...apis.groups.flatMap((g) => g.versions.map((v) => v.groupVersion)),
+      ]);
+      const result = resultOf(report, 'ra2.k8s.013');
+      const required = result.evidence?.required as string[];
+      expect(required).to.include.members(['apps/v1', 'coordination.k8s.io/v1']);
+      expect(result.message).to.contain(`all ${required.length} GA group versions`);
+      for (const gv of required) expect(served.has(gv), gv).to.equal(true);
+      expect(result.evidence?.missing).to.deep.equal([]);
+    });
+
+    it('ra2.k8s.019: examined exactly the beta group versions the server serves', async () => {
+      const apis = await cluster.kc.makeApiClient(ApisApi).getAPIVersions();
+      const betas = apis.groups.flatMap((g) =>
+        g.versions.filter((v) => /^v\d+beta\d+$/.test(v.version)).map((v) => v.groupVersion),
+      );
+      const result = resultOf(report, 'ra2.k8s.019');
+      expect(result.evidence?.betaGroupVersions).to.have.members(betas);
+      expect(result.message).to.contain(`${betas.length} beta group versions examined`);
+    });
+
+    it('ra2.k8s.004: shows the worker nodes of each zone', () => {
+      const workers = nodes.filter((n) => n.metadata?.labels?.[controlPlaneLabel] === undefined);
+      const expected: Record<string, string[]> = {};
+      for (const node of workers) {
+        const zone = node.metadata?.labels?.[zoneLabel] ?? '(no zone label)';
+        (expected[zone] ??= []).push(nodeName(node));
+      }
+      const evidence = resultOf(report, 'ra2.k8s.004').evidence ?? {};
+      const byZone = evidence.workerNodesByZone as Record<string, string[]>;
+      expect(Object.keys(byZone)).to.have.members(Object.keys(expected));
+      for (const [zone, names] of Object.entries(expected))
+        expect(byZone[zone]).to.have.members(names);
+    });
+
+    it('ra2.k8s.003: names the zones without a control-plane node', () => {
+      const zones = new Set(nodes.map((n) => n.metadata?.labels?.[zoneLabel] ?? ''));
+      const withControlPlane = new Set(
+        nodes
+          .filter((n) => n.metadata?.labels?.[controlPlaneLabel] !== undefined)
+          .map((n) => n.metadata?.labels?.[zoneLabel] ?? ''),
+      );
+      const lacking = [...zones].filter((z) => !withControlPlane.has(z));
+      expect(lacking, 'zones the cluster leaves without a control plane').to.have.length.above(0);
+      const result = resultOf(report, 'ra2.k8s.003');
+      for (const zone of lacking) expect(result.observed).to.contain(zone);
+      for (const zone of withControlPlane) expect(result.observed).to.not.contain(zone);
+    });
+
+    it('ra2.ch.006: reports each node’s allocatable CPU and the committed requests and limits', () => {
+      const perNode = resultOf(report, 'ra2.ch.006').evidence?.nodes as {
+        node: string;
+        requests: number;
+        limits: number;
+        allocatable: number;
+        pods: number;
+      }[];
+      expect(perNode.map((n) => n.node)).to.have.members(nodes.map(nodeName));
+      for (const node of nodes) {
+        const measured = perNode.find((n) => n.node === nodeName(node));
+        const allocatable = quantityValue(node.status?.allocatable?.cpu ?? '0');
+        expect(measured?.allocatable, nodeName(node)).to.equal(allocatable);
+        expect(measured?.pods, nodeName(node)).to.be.above(0);
+        expect(measured?.requests, nodeName(node)).to.be.a('number').and.below(allocatable);
+        expect(measured?.limits, nodeName(node)).to.be.a('number').and.below(allocatable);
+      }
+    });
+
+    for (const [id, resource, minimumGb] of [
+      ['ra2.ch.010', 'ephemeral-storage', 320],
+      ['ra2.ch.012', 'memory', 32],
+    ] as const) {
+      it(`${id}: the failure text gives each short node’s measured ${resource}`, () => {
+        const casesById = parseJUnit(path.join(dir, 'junit.xml')).cases;
+        const junitCase = casesById.find((c) => c.properties.id === id);
+        const failureText = `${junitCase?.message ?? ''}\n${junitCase?.details ?? ''}`;
+        const short = nodes.filter(
+          (n) => quantityValue(n.status?.capacity?.[resource] ?? '0') < minimumGb * 1e9,
+        );
+        expect(short, `nodes with less than ${minimumGb} GB of ${resource}`).to.have.length.above(
+          0,
+        );
+        for (const node of short) {
+          const actualGb = quantityValue(node.status?.capacity?.[resource] ?? '0') / 1e9;
+          const reported = reportedGigabytes(failureText, nodeName(node));
+          expect(reported, `${nodeName(node)} in: ${failureText}`).to.be.a('number');
+          expect(reported).to.be.closeTo(actualGb, 0.1);
+        }
+        expect(failureText).to.contain(`${minimumGb}.0 GB`);
+      });
+    }
+
+    it('ra2.k8s.010: the service got an IPv4 and an IPv6 ClusterIP and both were reached', () => {
+      const evidence = resultOf(report, 'ra2.k8s.010').evidence ?? {};
+      const clusterIPs = evidence.clusterIPs as string[];
+      expect(clusterIPs.filter((ip) => isIPv4(ip))).to.have.length(1);
+      expect(clusterIPs.filter((ip) => isIPv6(ip))).to.have.length(1);
+      const attempts = evidence.attempts as { target: string; exitCode: number }[];
+      expect(attempts).to.have.length(2);
+      for (const attempt of attempts) expect(attempt.exitCode, attempt.target).to.equal(0);
+    });
+
+    it('ra2.stg.005: used the default StorageClass and saw every volume’s content', async () => {
+      const classes = (await cluster.kc.makeApiClient(StorageV1Api).listStorageClass()).items;
+      const defaults = classes
+        .filter(
+          (sc) =>
+            sc.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+        )
+        .map((sc) => sc.metadata?.name);
+      const evidence = resultOf(report, 'ra2.stg.005').evidence ?? {};
+      expect(evidence.defaultStorageClass).to.deep.equal(defaults);
+      const observations = evidence.observations as {
+        volume: string;
+        ok: boolean;
+        observed: string;
+        expected: string;
+      }[];
+      expect(observations.map((o) => o.volume)).to.have.members([
+        'emptyDir',
+        'ConfigMap',
+        'Secret',
+        'PersistentVolumeClaim',
+      ]);
+      for (const o of observations) {
+        expect(o.ok, o.volume).to.equal(true);
+        expect(o.observed, o.volume).to.equal(o.expected);
+      }
+    });
+  });
+
+  it('leaves no object carrying the managed-by label behind', async function () {
+    this.timeout(withMargin(e2eTimeouts.noLeftovers));
+    expect(await waitForNoManagedObjects(cluster)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Runs the real CLI, `node dist/cli/main.js`, as a child process and captures
+ * its exit code, signal, stdout and stderr. No part of the suite runs in the
+ * test's own process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** dist/test/e2e/support/cli.js -> dist/cli/main.js */
+export const cliPath = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'cli',
+  'main.js',
+);
+
+export interface CliResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  /** Resolves when the process has exited (or rejects after timeoutMs, killing it). */
+  exited: Promise<CliResult>;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Starts `ra2 <args>`; the caller decides when to signal it. */
+export function spawnCli(args: readonly string[], timeoutMs: number): CliProcess {
+  const started = Date.now();
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `ra2 ${args.join(' ')} did not exit within ${timeoutMs / 1000}s; stderr so far: ${stderr.slice(-2000)}`,
+        ),
+      );
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, stdout, stderr, durationMs: Date.now() - started });
+    });
+  });
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs `ra2 <args>` to completion. */
+export function runCli(args: readonly string[], timeoutMs: number): Promise<CliResult> {
+  return spawnCli(args, timeoutMs).exited;
+}
+
+/** A fresh directory for one test's output files. */
+export function outputDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `ra2-e2e-${prefix}-`));
+}
+
+/** Non-empty lines of a stream. */
+export function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** For assertion messages: what the CLI said. */
+export function describeResult(result: CliResult): string {
+  return `exit ${result.exitCode} signal ${result.signal}\n--- stderr ---\n${result.stderr.slice(-3000)}\n--- stdout (tail) ---\n${result.stdout.slice(-3000)}`;
+}
