@@ -7,6 +7,10 @@ export interface Timeouts {
   namespaceDelete: number;
   pvcBound: number;
   serviceEndpoints: number;
+  /** A NetworkPolicy taking effect (or ceasing to) in the data path. */
+  networkPolicy: number;
+  /** A LoadBalancer Service or an Ingress getting an address. */
+  loadBalancer: number;
   exec: number;
   /** A single API call during preflight. */
   apiCall: number;
@@ -21,6 +25,8 @@ export const defaultTimeouts: Readonly<Timeouts> = {
   namespaceDelete: 2 * 60_000,
   pvcBound: 2 * 60_000,
   serviceEndpoints: 60_000,
+  networkPolicy: 60_000,
+  loadBalancer: 90_000,
   exec: 30_000,
   apiCall: 15_000,
   pollInterval: 1_000,
