@@ -12,7 +12,10 @@ describe('planning a run', () => {
 
   it('skips Network Intensive rows on a basic run and runs them on a network-intensive one', () => {
     const basic = plan(['ra2.k8s.006'], 'basic')[0];
-    expect(basic?.notImplemented).to.equal(true); // not-implemented wins so counts are stable
+    expect(basic?.decided?.status).to.equal('skipped');
+    expect(basic?.decided?.status === 'skipped' && basic.decided.reason).to.match(
+      /Network Intensive/,
+    );
     const probe = defineSuite('node', (spec) =>
       spec('ra2.ch.001', { kind: 'probe' }, () => Promise.resolve(pass('ok'))),
     );
