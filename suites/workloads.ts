@@ -1,20 +1,175 @@
 /**
- * 4.9 Kubernetes workloads. The OCI parameter groups (app.001-005) are
- * planned as one probe pod observing its root filesystem, mounts, process,
- * hostname and user; the descriptor rows (app.006-010) as inspections of the
- * workloads running in the cluster.
+ * 4.9 Kubernetes workloads.
+ *
+ * app.001-005 say the OCI parameter groups must be implemented: the platform
+ * must honour what a pod spec asks of the runtime. One probe pod sets each
+ * group (read-only root, a writable and a read-only mount, cwd/env/capabilities,
+ * hostname, uid/gid/groups) and the container reports what it got; each row
+ * judges its own group. app.006, 007 and 009 are rules for workload
+ * descriptors: they are inspected on the workloads running in the cluster
+ * (node agents, i.e. kube-* namespaces and DaemonSet pods, are infrastructure
+ * and left out of 007 and 009). app.010 is attested: which node features a
+ * workload needs is its authors' knowledge, so a descriptor that states the
+ * need some other way cannot be told from one that has no need.
  */
+import type { V1Pod } from '@kubernetes/client-node';
+import type { CheckContext } from '../helpers/context.js';
+import { isExtendedResource } from '../helpers/extended-resources.js';
+import { unrequestedAttachments } from '../helpers/jigs/network-attachment.js';
+import {
+  judgeGroup,
+  ociParameterPod,
+  ociParameterScript,
+  parseOciReport,
+} from '../helpers/jigs/oci-parameters.js';
+import { PodJig } from '../helpers/jigs/pod.js';
+import { tryStart } from '../helpers/jigs/pod-start.js';
+import { randomSuffix } from '../helpers/labels.js';
 import { defineSuite } from '../helpers/registry.js';
+import { fail, pass, type Verdict } from '../helpers/verdict.js';
+
+type Group = Parameters<typeof judgeGroup>[0];
 
 export default defineSuite('workloads', (spec) => {
-  spec.todo('ra2.app.001', { kind: 'probe' });
-  spec.todo('ra2.app.002', { kind: 'probe' });
-  spec.todo('ra2.app.003', { kind: 'probe' });
-  spec.todo('ra2.app.004', { kind: 'probe' });
-  spec.todo('ra2.app.005', { kind: 'probe' });
-  spec.todo('ra2.app.006', { kind: 'inspect' });
-  spec.todo('ra2.app.007', { kind: 'inspect' });
+  spec('ra2.app.001', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'root'));
+  spec('ra2.app.002', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'mounts'));
+  spec('ra2.app.003', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'process'));
+  spec('ra2.app.004', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'hostname'));
+  spec('ra2.app.005', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'user'));
+
+  spec('ra2.app.006', { kind: 'inspect' }, async (ctx) => {
+    const pods = (await ctx.cluster.core.listPodForAllNamespaces()).items;
+    const unrequested = unrequestedAttachments(pods, isExtendedResource);
+    const evidence = { podsExamined: pods.length, podsWithUnrequestedAttachments: unrequested };
+    return unrequested.length === 0
+      ? pass(
+          `none of ${pods.length} pods has an additional connection point it did not request by annotation or resource request`,
+          evidence,
+        )
+      : fail(
+          'additional connection points requested through annotations or resource requests',
+          unrequested.map((u) => `${u.pod}: ${u.attachments.join(', ')}`).join('; '),
+          evidence,
+        );
+  });
+
+  spec('ra2.app.007', { kind: 'inspect' }, async (ctx) => {
+    const { workloads, skipped } = workloadPods(
+      (await ctx.cluster.core.listPodForAllNamespaces()).items,
+    );
+    const offenders = workloads
+      .map((pod) => ({
+        pod: podName(pod),
+        hostPaths: (pod.spec?.volumes ?? []).filter((v) => v.hostPath).map((v) => v.hostPath!.path),
+      }))
+      .filter((p) => p.hostPaths.length > 0);
+    const evidence = {
+      workloadPods: workloads.length,
+      infrastructurePodsLeftOut: skipped,
+      offenders,
+    };
+    return offenders.length === 0
+      ? pass(`none of ${workloads.length} workload pods uses a hostPath volume`, evidence)
+      : fail(
+          'workloads without hostPath volumes',
+          offenders.map((o) => `${o.pod}: ${o.hostPaths.join(', ')}`).join('; '),
+          evidence,
+        );
+  });
+
   spec.todo('ra2.app.008', { kind: 'probe', disruptive: true });
-  spec.todo('ra2.app.009', { kind: 'inspect' });
-  spec.todo('ra2.app.010', { kind: 'inspect' });
+
+  // A workload that reaches a device by mounting /dev (or the PCI bus) from
+  // the host instead of requesting a device plugin resource breaks the rule.
+  spec('ra2.app.009', { kind: 'inspect' }, async (ctx) => {
+    const { workloads, skipped } = workloadPods(
+      (await ctx.cluster.core.listPodForAllNamespaces()).items,
+    );
+    const requesting = workloads.filter((pod) => extendedRequests(pod).length > 0);
+    const bypassing = workloads
+      .map((pod) => ({
+        pod: podName(pod),
+        devicePaths: (pod.spec?.volumes ?? [])
+          .map((v) => v.hostPath?.path ?? '')
+          .filter((p) => /^\/dev(\/|$)|^\/sys\/bus\/pci/.test(p)),
+        requests: extendedRequests(pod),
+      }))
+      .filter((p) => p.devicePaths.length > 0 && p.requests.length === 0);
+    const evidence = {
+      workloadPods: workloads.length,
+      infrastructurePodsLeftOut: skipped,
+      podsRequestingDevicePluginResources: requesting.map(
+        (p) => `${podName(p)}: ${extendedRequests(p).join(', ')}`,
+      ),
+      podsReachingDevicesWithoutRequest: bypassing,
+    };
+    return bypassing.length === 0
+      ? pass(
+          `no workload pod reaches host devices without requesting a device plugin resource (${requesting.length} pod(s) request one)`,
+          evidence,
+        )
+      : fail(
+          'workloads to request acceleration devices through device plugin resources',
+          bypassing
+            .map((b) => `${b.pod} mounts ${b.devicePaths.join(', ')} without requesting a resource`)
+            .join('; '),
+          evidence,
+        );
+  });
+
+  spec('ra2.app.010', { kind: 'attest' });
 });
+
+async function ociGroup(ctx: CheckContext, group: Group): Promise<Verdict> {
+  const jig = await PodJig.inCheckNamespace(ctx);
+  const token = randomSuffix(10);
+  const started = await tryStart(jig, ociParameterPod(ctx, 'oci', token));
+  if (!started.started)
+    return fail('a pod setting the OCI parameter groups to run', started.reason, {
+      pod: started.described,
+    });
+  const result = await jig.exec('oci', ['sh', '-c', ociParameterScript]);
+  const judged = judgeGroup(group, parseOciReport(result.stdout), token);
+  const evidence = { node: started.pod.spec?.nodeName, observations: judged };
+  const wrong = judged.filter((j) => !j.ok);
+  return wrong.length === 0
+    ? pass(
+        `the container got what the pod asked for: ${judged.map((j) => `${j.parameter} = ${j.observed}`).join('; ')}`,
+        evidence,
+      )
+    : fail(
+        judged.map((j) => `${j.parameter}: ${j.expected}`).join('; '),
+        wrong.map((j) => `${j.parameter}: ${j.observed}`).join('; '),
+        evidence,
+      );
+}
+
+function podName(pod: V1Pod): string {
+  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+}
+
+function extendedRequests(pod: V1Pod): string[] {
+  return [
+    ...new Set(
+      (pod.spec?.containers ?? []).flatMap((c) =>
+        Object.keys({ ...c.resources?.requests, ...c.resources?.limits }).filter(
+          isExtendedResource,
+        ),
+      ),
+    ),
+  ];
+}
+
+/** Workload pods: not in kube-* namespaces, not owned by a DaemonSet, not static (mirror) pods. */
+export function workloadPods(pods: readonly V1Pod[]): { workloads: V1Pod[]; skipped: number } {
+  const workloads = pods.filter((pod) => {
+    const ns = pod.metadata?.namespace ?? '';
+    if (ns.startsWith('kube-')) return false;
+    if (
+      (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet' || o.kind === 'Node')
+    )
+      return false;
+    return !pod.metadata?.annotations?.['kubernetes.io/config.mirror'];
+  });
+  return { workloads, skipped: pods.length - workloads.length };
+}
