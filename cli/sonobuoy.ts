@@ -72,7 +72,11 @@ export const PLUGIN_ENV_KEYS: readonly PluginEnvKey[] = [
     default: '',
     description: 'registry/path prefix put in front of every image the checks use',
   },
-  { name: 'RA2_TIMEOUT', default: '5m', description: 'per-check time limit' },
+  {
+    name: 'RA2_TIMEOUT',
+    default: formatGoDuration(defaultTimeouts.check),
+    description: 'per-check time limit',
+  },
   {
     name: 'RA2_DEADLINE',
     default: DEFAULT_DEADLINE,
@@ -337,6 +341,8 @@ export interface PluginDeps {
   events?: ProcessEvents;
   /** Merged into the runner's options (tests: fake suites and cluster). */
   runOptions?: Partial<RunOptions>;
+  /** Replaces the shared runner (tests). */
+  runSuite?: typeof runSuite;
   deadlineGraceMs?: number;
   signalGraceMs?: number;
 }
@@ -499,7 +505,7 @@ export async function runPlugin(
     const progress = SonobuoyProgressReporter.fromEnv(env, { warn });
     if (progress) reporters.push(progress);
     try {
-      const report = await runSuite({
+      const report = await (deps.runSuite ?? runSuite)({
         release: config.release,
         profile: config.profile,
         focus: config.focus,

@@ -1,0 +1,169 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { parseAllDocuments } from 'yaml';
+import { requiredPermissions } from '../../helpers/cluster.js';
+import { NAD_GROUP, NAD_PLURAL } from '../../helpers/jigs/network-attachment.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+interface Rule {
+  apiGroups?: string[];
+  resources?: string[];
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+interface Doc {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  rules?: Rule[];
+  roleRef?: { kind: string; name: string };
+  subjects?: { kind: string; name: string; namespace: string }[];
+}
+
+const docs = parseAllDocuments(
+  readFileSync(path.join(root, 'sonobuoy', 'rbac-least-privilege.yaml'), 'utf8'),
+).map((d) => d.toJS() as Doc);
+const role = docs.find((d) => d.kind === 'ClusterRole') as Doc;
+
+function grants(group: string, resource: string, verb: string): boolean {
+  return (role.rules ?? []).some(
+    (rule) =>
+      (rule.apiGroups ?? []).includes(group) &&
+      (rule.resources ?? []).includes(resource) &&
+      rule.verbs.includes(verb),
+  );
+}
+
+/**
+ * Every Kubernetes client method the suite calls, and what it needs. A new
+ * call in helpers/ or suites/ fails the scan below until it is listed here and
+ * granted by the ClusterRole.
+ */
+const permissionOf: Record<string, [group: string, resource: string, verb: string]> = {
+  listNode: ['', 'nodes', 'list'],
+  readNode: ['', 'nodes', 'get'],
+  connectGetNodeProxyWithPath: ['', 'nodes/proxy', 'get'],
+  createNamespace: ['', 'namespaces', 'create'],
+  deleteNamespace: ['', 'namespaces', 'delete'],
+  listNamespace: ['', 'namespaces', 'list'],
+  createNamespacedPod: ['', 'pods', 'create'],
+  readNamespacedPod: ['', 'pods', 'get'],
+  deleteNamespacedPod: ['', 'pods', 'delete'],
+  listNamespacedPod: ['', 'pods', 'list'],
+  listPodForAllNamespaces: ['', 'pods', 'list'],
+  readNamespacedPodLog: ['', 'pods/log', 'get'],
+  createNamespacedService: ['', 'services', 'create'],
+  readNamespacedService: ['', 'services', 'get'],
+  createNamespacedConfigMap: ['', 'configmaps', 'create'],
+  listConfigMapForAllNamespaces: ['', 'configmaps', 'list'],
+  createNamespacedSecret: ['', 'secrets', 'create'],
+  listSecretForAllNamespaces: ['', 'secrets', 'list'],
+  createNamespacedPersistentVolumeClaim: ['', 'persistentvolumeclaims', 'create'],
+  readNamespacedPersistentVolumeClaim: ['', 'persistentvolumeclaims', 'get'],
+  readPersistentVolume: ['', 'persistentvolumes', 'get'],
+  listPersistentVolume: ['', 'persistentvolumes', 'list'],
+  listNamespacedEvent: ['', 'events', 'list'],
+  listStorageClass: ['storage.k8s.io', 'storageclasses', 'list'],
+  listCSIDriver: ['storage.k8s.io', 'csidrivers', 'list'],
+  listCSINode: ['storage.k8s.io', 'csinodes', 'list'],
+  listNamespacedEndpointSlice: ['discovery.k8s.io', 'endpointslices', 'list'],
+  createNamespacedNetworkPolicy: ['networking.k8s.io', 'networkpolicies', 'create'],
+  deleteNamespacedNetworkPolicy: ['networking.k8s.io', 'networkpolicies', 'delete'],
+  listNetworkPolicyForAllNamespaces: ['networking.k8s.io', 'networkpolicies', 'list'],
+  createNamespacedIngress: ['networking.k8s.io', 'ingresses', 'create'],
+  readNamespacedIngress: ['networking.k8s.io', 'ingresses', 'get'],
+  listIngressClass: ['networking.k8s.io', 'ingressclasses', 'list'],
+  createNamespacedCustomObject: [NAD_GROUP, NAD_PLURAL, 'create'],
+  listClusterCustomObject: [NAD_GROUP, NAD_PLURAL, 'list'],
+  createNamespacedLease: ['coordination.k8s.io', 'leases', 'create'],
+  readNamespacedLease: ['coordination.k8s.io', 'leases', 'get'],
+  replaceNamespacedLease: ['coordination.k8s.io', 'leases', 'update'],
+  createSelfSubjectAccessReview: ['authorization.k8s.io', 'selfsubjectaccessreviews', 'create'],
+};
+/** Methods that look like API calls but are the suite's own helpers or client-side. */
+const notApiCalls = new Set(['createAndWaitRunning']);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) return sources(file);
+    return name.endsWith('.ts') ? [file] : [];
+  });
+}
+
+describe('least-privilege RBAC (sonobuoy/rbac-least-privilege.yaml)', () => {
+  it('has a ClusterRole, a ServiceAccount and a binding between them', () => {
+    const account = docs.find((d) => d.kind === 'ServiceAccount') as Doc;
+    const binding = docs.find((d) => d.kind === 'ClusterRoleBinding') as Doc;
+    expect(role.rules?.length).to.be.above(5);
+    expect(binding.roleRef).to.include({ kind: 'ClusterRole', name: role.metadata.name });
+    expect(binding.subjects).to.deep.equal([
+      {
+        kind: 'ServiceAccount',
+        name: account.metadata.name,
+        namespace: account.metadata.namespace,
+      },
+    ]);
+  });
+
+  it('has no wildcard verb, resource or API group', () => {
+    for (const rule of role.rules ?? []) {
+      for (const value of [...rule.verbs, ...(rule.resources ?? []), ...(rule.apiGroups ?? [])])
+        expect(value, JSON.stringify(rule)).not.to.contain('*');
+    }
+  });
+
+  it('grants every permission the preflight asks for', () => {
+    for (const p of requiredPermissions) {
+      const resource = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
+      expect(grants(p.group ?? '', resource, p.verb), `${p.verb} ${resource}`).to.equal(true);
+    }
+  });
+
+  it('grants exec (create, and get for older API servers) and API discovery', () => {
+    expect(grants('', 'pods/exec', 'create')).to.equal(true);
+    expect(grants('', 'pods/exec', 'get')).to.equal(true);
+    const urls = (role.rules ?? []).flatMap((r) => r.nonResourceURLs ?? []);
+    expect(urls).to.include.members(['/api', '/apis', '/version']);
+  });
+
+  it('grants what every Kubernetes client call in helpers/ and suites/ needs', () => {
+    const files = [...sources(path.join(root, 'helpers')), ...sources(path.join(root, 'suites'))];
+    const unknown = new Set<string>();
+    const denied = new Set<string>();
+    let calls = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(
+        /\.((?:list|create|read|delete|replace|patch|connect)[A-Z]\w*)\(/g,
+      )) {
+        const method = m[1] as string;
+        if (notApiCalls.has(method)) continue;
+        calls++;
+        const permission = permissionOf[method];
+        if (!permission) unknown.add(`${method} (${path.relative(root, file)})`);
+        else if (!grants(...permission))
+          denied.add(`${permission[2]} ${permission[1]} for ${method}`);
+      }
+    }
+    expect(calls).to.be.above(20);
+    expect([...unknown], 'calls not in permissionOf: list them and grant them').to.deep.equal([]);
+    expect([...denied], 'calls the ClusterRole does not grant').to.deep.equal([]);
+  });
+
+  it('grants nothing the suite does not call (besides exec and discovery)', () => {
+    const needed = new Set(Object.values(permissionOf).map(([g, r, v]) => `${g}|${r}|${v}`));
+    needed.add('|pods/exec|create').add('|pods/exec|get');
+    for (const rule of role.rules ?? []) {
+      for (const group of rule.apiGroups ?? [])
+        for (const resource of rule.resources ?? [])
+          for (const verb of rule.verbs)
+            expect(
+              needed.has(`${group}|${resource}|${verb}`),
+              `${verb} ${group}/${resource}`,
+            ).to.equal(true);
+    }
+  });
+});
