@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# End-to-end test of the Sonobuoy plugin on a live cluster. Exits non-zero,
+# saying why, when any of these does not hold:
+#   1. `sonobuoy run --plugin sonobuoy/ra2.yaml --wait` completes and its results
+#      list each selected catalog row exactly once;
+#   2. `sonobuoy delete --wait` leaves no namespace and no cluster-scoped object
+#      labelled app.kubernetes.io/managed-by=ra2-conformance;
+#   3. `ra2 run` with the same options, from this machine, gives every row the
+#      same status (JUnit terms: passed, failed, skipped).
+#
+#   scripts/sonobuoy-e2e.sh KUBECONFIG [RA2_KEY=VALUE ...]
+#   scripts/sonobuoy-e2e.sh .testbed/ra2-basic.kubeconfig RA2_PROFILE=basic RA2_FOCUS='ra2.k8s.*'
+#
+# The images must be where the cluster's nodes find them (a registry, or
+# `kind load docker-image`; set RA2_E2E_KIND_CLUSTER=NAME to have this script
+# load them into that kind cluster). Environment:
+#   SONOBUOY             sonobuoy binary (default: the one scripts/build-sonobuoy.sh builds, else PATH)
+#   SONOBUOY_IMAGE       aggregator/worker image (default docker.io/sonobuoy/sonobuoy:v0.57.3)
+#   RA2_PLUGIN_IMAGE     the plugin image (default: the manifest's)
+#   RA2_E2E_WAIT_MINUTES sonobuoy run --wait (default 90)
+#   RA2_E2E_KEEP=DIR     keep the results and logs in DIR
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+log() { printf '[sonobuoy-e2e] %s\n' "$*" >&2; }
+die() { printf 'sonobuoy-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
+
+[ $# -ge 1 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
+KUBECONFIG_FILE=$(readlink -f "$1")
+shift
+[ -f "$KUBECONFIG_FILE" ] || die "kubeconfig $KUBECONFIG_FILE does not exist"
+export KUBECONFIG="$KUBECONFIG_FILE"
+
+SONOBUOY_VERSION=v0.57.3
+SONOBUOY=${SONOBUOY:-/var/cache/ra2-testbed/sonobuoy-$SONOBUOY_VERSION/sonobuoy}
+[ -x "$SONOBUOY" ] || SONOBUOY=$(command -v sonobuoy) || die "no sonobuoy binary (scripts/build-sonobuoy.sh builds one)"
+SONOBUOY_IMAGE=${SONOBUOY_IMAGE:-docker.io/sonobuoy/sonobuoy:$SONOBUOY_VERSION}
+MANIFEST="$ROOT/sonobuoy/ra2.yaml"
+PLUGIN_IMAGE=${RA2_PLUGIN_IMAGE:-$(awk '$1 == "image:" {print $2; exit}' "$MANIFEST")}
+WAIT_MINUTES=${RA2_E2E_WAIT_MINUTES:-90}
+RA2=(node "$ROOT/dist/cli/main.js")
+[ -f "$ROOT/dist/cli/main.js" ] || die "dist/ is not built (npm run build)"
+LABEL=app.kubernetes.io/managed-by=ra2-conformance
+
+work=${RA2_E2E_KEEP:-$(mktemp -d)}
+mkdir -p "$work"
+[ -n "${RA2_E2E_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+
+# --- options: the same for the plugin (--plugin-env) and for ra2 run (flags) ---
+plugin_env=()
+ra2_flags=(--profile auto)
+selection=whole-catalog
+for kv in "$@"; do
+  key=${kv%%=*}
+  value=${kv#*=}
+  [ "$key" != "$kv" ] || die "expected KEY=VALUE, got $kv"
+  plugin_env+=(--plugin-env "ra2.$key=$value")
+  case "$key" in
+    RA2_PROFILE) ra2_flags+=(--profile "$value") ;;
+    RA2_FOCUS) [ -z "$value" ] || { ra2_flags+=(--focus "$value"); selection=some; } ;;
+    RA2_SKIP) [ -z "$value" ] || { ra2_flags+=(--skip "$value"); selection=some; } ;;
+    RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive) ;; esac ;;
+    RA2_PROBE_IMAGE) ra2_flags+=(--probe-image "$value") ;;
+    RA2_IMAGE_PREFIX) [ -z "$value" ] || ra2_flags+=(--image-prefix "$value") ;;
+    RA2_TIMEOUT) ra2_flags+=(--timeout "$value") ;;
+    RA2_PARALLEL) ra2_flags+=(--parallel "$value") ;;
+    RA2_RELEASE) ra2_flags+=(--release "$value") ;;
+    RA2_DEADLINE | RA2_TIMEOUT_*) ;; # plugin-only (the CLI has no whole-run deadline)
+    *) die "unknown key $key (docs/sonobuoy.md lists the keys)" ;;
+  esac
+done
+
+# --- leftovers: namespaces and cluster-scoped objects with the suite's label ---
+leftovers() {
+  kubectl get namespaces -l "$LABEL" -o name 2>/dev/null || true
+  local kind
+  for kind in $(kubectl api-resources --namespaced=false --verbs=list -o name 2>/dev/null); do
+    [ "$kind" = namespaces ] && continue
+    kubectl get "$kind" -l "$LABEL" -o name 2>/dev/null || true
+  done
+}
+# Namespaces end asynchronously; give finalisation a while before calling them leftovers.
+expect_no_leftovers() {
+  local when=$1 deadline=$((SECONDS + ${RA2_E2E_LEFTOVER_SECONDS:-240})) found
+  while :; do
+    found=$(leftovers)
+    [ -z "$found" ] && { log "no leftovers $when"; return 0; }
+    [ $SECONDS -ge $deadline ] && die "left behind $when: $(echo "$found" | tr '\n' ' ')"
+    sleep 5
+  done
+}
+
+if [ -n "${RA2_E2E_KIND_CLUSTER:-}" ]; then
+  for image in "$PLUGIN_IMAGE" "$SONOBUOY_IMAGE"; do
+    log "kind load docker-image --name $RA2_E2E_KIND_CLUSTER $image"
+    kind load docker-image --name "$RA2_E2E_KIND_CLUSTER" "$image" >&2
+  done
+fi
+
+if "$SONOBUOY" status >/dev/null 2>&1; then
+  die "a Sonobuoy run already exists on this cluster; remove it first (sonobuoy delete --wait)"
+fi
+
+# --- 1. the plugin through Sonobuoy ------------------------------------------
+start=$SECONDS
+log "sonobuoy run --plugin sonobuoy/ra2.yaml ${plugin_env[*]} (wait up to ${WAIT_MINUTES}m)"
+run_ok=true
+"$SONOBUOY" run --plugin "$MANIFEST" "${plugin_env[@]}" \
+  --plugin-image "ra2:$PLUGIN_IMAGE" \
+  --sonobuoy-image "$SONOBUOY_IMAGE" --image-pull-policy IfNotPresent \
+  --wait="$WAIT_MINUTES" --wait-output silent >&2 || run_ok=false
+"$SONOBUOY" status --json >"$work/status.json" 2>/dev/null || true
+log "sonobuoy run took $((SECONDS - start))s; status: $(cat "$work/status.json")"
+tarball=$(cd "$work" && "$SONOBUOY" retrieve 2>/dev/null) || tarball=
+if [ -z "$tarball" ] || [ ! -f "$work/$tarball" ]; then
+  "$SONOBUOY" logs >"$work/sonobuoy.log" 2>&1 || true
+  "$SONOBUOY" delete --wait >&2 || true
+  die "sonobuoy retrieve gave no results (run ok: $run_ok); logs in $work/sonobuoy.log"
+fi
+"$SONOBUOY" results "$work/$tarball" --plugin ra2 >&2 || true
+"$SONOBUOY" results "$work/$tarball" --plugin ra2 --mode detailed >"$work/sonobuoy-detailed.jsonl"
+
+# --- 2. sonobuoy delete --wait leaves nothing of ours ----------------------------
+log "sonobuoy delete --wait"
+"$SONOBUOY" delete --wait >&2
+expect_no_leftovers "after sonobuoy delete --wait"
+
+# --- 3. ra2 run with the same options -------------------------------------------
+start=$SECONDS
+log "ra2 run ${ra2_flags[*]}"
+set +e
+"${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1
+code=$?
+set -e
+[ "$code" -le 1 ] || die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")"
+log "ra2 run took $((SECONDS - start))s (exit $code)"
+expect_no_leftovers "after ra2 run"
+
+# --- compare ----------------------------------------------------------------------
+"${RA2[@]}" list >"$work/catalog.tsv"
+node - "$work/sonobuoy-detailed.jsonl" "$work/ra2.json" "$work/catalog.tsv" "$selection" <<'EOF'
+const fs = require('node:fs');
+const [detailedFile, ra2File, catalogFile, selection] = process.argv.slice(2);
+const problems = [];
+const junitStatus = { passed: 'passed', failed: 'failed', error: 'failed', skipped: 'skipped', 'not-implemented': 'skipped' };
+
+const sonobuoy = new Map();
+for (const line of fs.readFileSync(detailedFile, 'utf8').split('\n').filter(Boolean)) {
+  const item = JSON.parse(line);
+  const id = /^\[(ra2\.[^\]]+)\]/.exec(item.name ?? '')?.[1];
+  if (!id) { problems.push(`sonobuoy result without an ra2 id: ${item.name}`); continue; }
+  if (sonobuoy.has(id)) problems.push(`${id} listed twice by sonobuoy`);
+  sonobuoy.set(id, { status: item.status, message: item.details?.['failure'] ?? item.details?.['skipped'] ?? '' });
+}
+const ra2 = JSON.parse(fs.readFileSync(ra2File, 'utf8'));
+const expected = new Map(ra2.results.map((r) => [r.id, { status: junitStatus[r.status], message: r.message }]));
+const catalog = fs.readFileSync(catalogFile, 'utf8').split('\n').filter(Boolean).map((l) => /^\[([^\]]+)\]/.exec(l)[1]);
+
+if (selection === 'whole-catalog' && sonobuoy.size !== catalog.length)
+  problems.push(`sonobuoy lists ${sonobuoy.size} results; the catalog has ${catalog.length} rows`);
+for (const id of expected.keys()) if (!sonobuoy.has(id)) problems.push(`${id}: missing from sonobuoy results`);
+for (const id of sonobuoy.keys()) if (!expected.has(id)) problems.push(`${id}: in sonobuoy results but not in ra2 run`);
+const rows = [];
+for (const [id, want] of expected) {
+  const got = sonobuoy.get(id);
+  if (!got) continue;
+  if (got.status !== want.status) {
+    problems.push(`${id}: sonobuoy ${got.status}, ra2 run ${want.status} (ra2 run: ${want.message})`);
+  }
+  rows.push(`${id}\t${got.status}`);
+}
+const count = (s) => [...sonobuoy.values()].filter((v) => v.status === s).length;
+console.error(`[sonobuoy-e2e] ${sonobuoy.size} results: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+if (problems.length) {
+  console.error(`sonobuoy-e2e: FAIL:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.error('[sonobuoy-e2e] every row has the status ra2 run gives it');
+EOF
+log "PASS"
