@@ -53,7 +53,7 @@ describe('ra2 CLI', () => {
         '--profile',
         'basic',
         '--focus',
-        'ra2.ch.004,ra2.ntw.*',
+        'ra2.ch.004,ra2.ntw.008,ra2.ntw.010,ra2.ntw.012,ra2.app.008',
         '--kubeconfig',
         '/nonexistent/kubeconfig',
       ],
@@ -63,6 +63,6 @@ describe('ra2 CLI', () => {
     expect(io.out.join(''))
       .to.contain('[ra2.ch.004]')
       .and.to.contain('TODO')
-      .and.to.match(/0 passed, 0 failed, 16 skipped/);
+      .and.to.match(/0 passed, 0 failed, 5 skipped/);
   });
 });
