@@ -428,11 +428,7 @@ function podWithClaim(ctx: CheckContext, name: string, claimName: string): V1Pod
   return pod;
 }
 
-async function deletePodAndWait(
-  ctx: CheckContext,
-  jig: PodJig,
-  name: string,
-): Promise<void> {
+async function deletePodAndWait(ctx: CheckContext, jig: PodJig, name: string): Promise<void> {
   const { core } = ctx.cluster;
   await core.deleteNamespacedPod({ name, namespace: jig.namespace });
   await waitFor(

@@ -129,8 +129,7 @@ export function cniPluginTypes(config: string): { types: string[]; error?: strin
   if (typeof parsed.type === 'string') return { types: [parsed.type] };
   if (Array.isArray(parsed.plugins)) {
     const types = parsed.plugins.map((p) => (p as { type?: unknown }).type);
-    if (types.length > 0 && types.every((t) => typeof t === 'string'))
-      return { types: types };
+    if (types.length > 0 && types.every((t) => typeof t === 'string')) return { types: types };
   }
   return { types: [], error: 'config names no plugin type' };
 }
