@@ -52,7 +52,9 @@ describe('planning a run', () => {
   });
 
   it('needs the cluster only when some selected check will run', () => {
-    expect(needsCluster(plan(['ra2.ch.002', 'ra2.ntw.008', 'ra2.ntw.010', 'ra2.app.008'], 'basic'))).to.equal(false);
+    expect(
+      needsCluster(plan(['ra2.ch.002', 'ra2.ntw.008', 'ra2.ntw.010', 'ra2.app.008'], 'basic')),
+    ).to.equal(false);
     expect(needsCluster(plan(['ra2.k8s.013'], 'basic'))).to.equal(true);
   });
 });
