@@ -20,3 +20,5 @@ export { loadCatalog, listReleases, DEFAULT_RELEASE } from './catalog/index.js';
 export { parseAttestations, loadAttestations } from './helpers/attestations.js';
 export { exitCodeFor } from './helpers/outcome.js';
 export { run } from './cli/run.js';
+export { runPlugin as runSonobuoyPlugin, PLUGIN_ENV_KEYS } from './cli/sonobuoy.js';
+export { SonobuoyProgressReporter } from './helpers/reporters/sonobuoy-progress.js';
