@@ -19,7 +19,10 @@ cp "$KUBE_BIN"/{kubeadm,kubelet,kubectl} "$(cache_dir "crictl-$CRI_TOOLS_VERSION
 cp "$TESTBED_DIR/manifests/kube-router.yaml" "$ctx/manifests/default-cni.yaml"
 cp "$TESTBED_DIR/manifests/local-path-storage.yaml" "$ctx/manifests/default-storage.yaml"
 # Debian's containerd 1.6 has no fuse-overlayfs snapshotter; the sandbox image is the one kubeadm names.
+# Node containers lack CAP_SYS_RESOURCE (the host's bounding set has none), so no process in them may
+# lower an oom_score_adj: containerd must clamp the kubelet's negative values to its own (0).
 sed -i -e '/^\[proxy_plugins/,/^$/d' -e "s#sandbox_image = .*#sandbox_image = \"registry.k8s.io/pause:$PAUSE_VERSION\"#" \
+  -e 's#restrict_oom_score_adj = false#restrict_oom_score_adj = true#' \
   "$ctx/files/etc/containerd/config.toml"
 cat > "$ctx/Dockerfile" <<DOCKERFILE
 FROM $IMAGE_PREFIX/node-base:$DEBIAN_SUITE
@@ -55,8 +58,9 @@ docker exec -d "$builder" containerd
 retry 10 docker exec "$builder" ctr version >/dev/null 2>&1 || die "containerd did not start in the build container"
 mapfile -t images < <(preloaded_images)
 docker save "${images[@]}" | docker exec -i "$builder" ctr --namespace=k8s.io images import \
-  --all-platforms --no-unpack --digests --label=io.cri-containerd.pinned=pinned - >/dev/null
+  --all-platforms --no-unpack --digests - >/dev/null   # kind's kubelet config never garbage-collects images
 docker exec "$builder" sh -c 'pkill containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done; rm -rf /run/containerd'
 docker commit -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' -c 'CMD []' "$builder" "$NODE_IMAGE" >/dev/null
+docker rm -f -v "$builder" >/dev/null && builder=
 docker rmi "$NODE_IMAGE-rootfs" >/dev/null
 log "built $NODE_IMAGE"
