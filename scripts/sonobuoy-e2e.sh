@@ -4,7 +4,9 @@
 #   1. `sonobuoy run --plugin sonobuoy/ra2.yaml --wait` completes and its results
 #      list each selected catalog row exactly once;
 #   2. `sonobuoy delete --wait` leaves no namespace and no cluster-scoped object
-#      labelled app.kubernetes.io/managed-by=ra2-conformance;
+#      labelled app.kubernetes.io/managed-by=ra2-conformance by the plugin's run
+#      (ra2.anuket.io/run=<its run id>, read from its results; other runs' objects,
+#      e.g. of tests running at the same time on the cluster, are only listed);
 #   3. `ra2 run` with the same options, from this machine, gives every row the
 #      same status (JUnit terms: passed, failed, skipped).
 #
@@ -70,24 +72,28 @@ for kv in "$@"; do
   esac
 done
 
-# --- leftovers: namespaces and cluster-scoped objects with the suite's label ---
-leftovers() {
-  kubectl get namespaces -l "$LABEL" -o name 2>/dev/null || true
+# --- leftovers: namespaces and cluster-scoped objects with the suite's labels ---
+leftovers() { # SELECTOR
+  kubectl get namespaces -l "$1" -o name 2>/dev/null || true
   local kind
   for kind in $(kubectl api-resources --namespaced=false --verbs=list -o name 2>/dev/null); do
     [ "$kind" = namespaces ] && continue
-    kubectl get "$kind" -l "$LABEL" -o name 2>/dev/null || true
+    kubectl get "$kind" -l "$1" -o name 2>/dev/null || true
   done
 }
 # Namespaces end asynchronously; give finalisation a while before calling them leftovers.
-expect_no_leftovers() {
-  local when=$1 deadline=$((SECONDS + ${RA2_E2E_LEFTOVER_SECONDS:-240})) found
+expect_no_leftovers() { # WHEN RUN_ID
+  local when=$1 selector="$LABEL,ra2.anuket.io/run=$2" found others
+  local deadline=$((SECONDS + ${RA2_E2E_LEFTOVER_SECONDS:-240}))
   while :; do
-    found=$(leftovers)
-    [ -z "$found" ] && { log "no leftovers $when"; return 0; }
-    [ $SECONDS -ge $deadline ] && die "left behind $when: $(echo "$found" | tr '\n' ' ')"
+    found=$(leftovers "$selector")
+    [ -z "$found" ] && break
+    [ $SECONDS -ge $deadline ] && die "left behind $when by run $2: $(echo "$found" | tr '\n' ' ')"
     sleep 5
   done
+  log "nothing of run $2 left $when"
+  others=$(leftovers "$LABEL")
+  [ -z "$others" ] || log "note: objects of other runs exist: $(echo "$others" | tr '\n' ' ')"
 }
 
 if [ -n "${RA2_E2E_KIND_CLUSTER:-}" ]; then
@@ -119,11 +125,17 @@ if [ -z "$tarball" ] || [ ! -f "$work/$tarball" ]; then
 fi
 "$SONOBUOY" results "$work/$tarball" --plugin ra2 >&2 || true
 "$SONOBUOY" results "$work/$tarball" --plugin ra2 --mode detailed >"$work/sonobuoy-detailed.jsonl"
+mkdir -p "$work/tarball"
+tar -xzf "$work/$tarball" -C "$work/tarball"
+results_json=$(find "$work/tarball/plugins/ra2" -name ra2-results.json | head -1)
+[ -n "$results_json" ] || die "the tarball has no plugins/ra2/.../ra2-results.json"
+plugin_run=$(node -p "require('$results_json').runId")
+log "the plugin's run: $plugin_run"
 
 # --- 2. sonobuoy delete --wait leaves nothing of ours ----------------------------
 log "sonobuoy delete --wait"
 "$SONOBUOY" delete --wait >&2
-expect_no_leftovers "after sonobuoy delete --wait"
+expect_no_leftovers "after sonobuoy delete --wait" "$plugin_run"
 
 # --- 3. ra2 run with the same options -------------------------------------------
 start=$SECONDS
@@ -134,7 +146,7 @@ code=$?
 set -e
 [ "$code" -le 1 ] || die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")"
 log "ra2 run took $((SECONDS - start))s (exit $code)"
-expect_no_leftovers "after ra2 run"
+expect_no_leftovers "after ra2 run" "$(node -p "require('$work/ra2.json').runId")"
 
 # --- compare ----------------------------------------------------------------------
 "${RA2[@]}" list >"$work/catalog.tsv"
