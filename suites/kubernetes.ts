@@ -73,13 +73,17 @@ import {
   type KubeletConfig,
   type KubeletConfigReading,
 } from '../helpers/kubelet-config.js';
+import {
+  anuketProfiles,
+  hasProfile,
+  isProfileLabelKey,
+  profileLabelKeys,
+} from '../helpers/anuket-profiles.js';
 import { kubeletSkew, supportedMinors, supportStatus } from '../helpers/kubernetes-releases.js';
 import {
   controlPlanes,
-  hasLabels,
   isControlPlane,
   listNodes,
-  networkIntensiveLabel,
   nodeName,
   nodesByZone,
   workers,
@@ -873,13 +877,14 @@ export function controlPlaneServicesPerNode(nodes: readonly V1Node[], pods: read
 }
 
 function networkIntensiveNodes(nodes: readonly V1Node[]): V1Node[] {
-  return nodes.filter((n) => hasLabels(n, { [networkIntensiveLabel]: 'true' }));
+  return nodes.filter((n) => hasProfile(n, 'network-intensive'));
 }
 
 function noNetworkIntensiveNode() {
+  const keys = profileLabelKeys('network-intensive');
   return fail(
-    `worker nodes for network-intensive workloads, labelled ${networkIntensiveLabel}=true`,
-    `no node is labelled ${networkIntensiveLabel}=true`,
+    `worker nodes for network-intensive workloads, labelled ${keys[0]}=true`,
+    `no node is labelled ${keys.join(' or ')}=true`,
   );
 }
 
@@ -954,24 +959,21 @@ export function reservationOfNode(node: V1Node, readings: readonly KubeletConfig
   return { node: name, ...reservations, cpu, memory, problems };
 }
 
-export const anuketProfileLabelPrefix = 'anuket.io/profile/';
-
 /**
- * Every worker carries anuket.io/profile/basic=true and/or
- * anuket.io/profile/network-intensive=true; no node carries a profile label
- * with a value other than "true".
+ * Every worker carries the basic and/or network-intensive profile label with
+ * the value "true" (see helpers/anuket-profiles.ts for the key's spelling); no
+ * node carries a profile label with another value.
  */
 export function anuketProfileLabels(nodes: readonly V1Node[]) {
-  const profiles = ['basic', 'network-intensive'];
   const perNode = nodes.map((node) => {
     const labels = node.metadata?.labels ?? {};
     const profileLabels = Object.fromEntries(
-      Object.entries(labels).filter(([k]) => k.startsWith(anuketProfileLabelPrefix)),
+      Object.entries(labels).filter(([k]) => isProfileLabelKey(k)),
     );
     return {
       node: nodeName(node),
       worker: !isControlPlane(node),
-      profiles: profiles.filter((p) => labels[`${anuketProfileLabelPrefix}${p}`] === 'true'),
+      profiles: anuketProfiles.filter((p) => hasProfile(node, p)),
       badValues: Object.entries(profileLabels)
         .filter(([, v]) => v !== 'true')
         .map(([k, v]) => `${k}=${v}`),
@@ -999,7 +1001,7 @@ export function anuketProfileLabels(nodes: readonly V1Node[]) {
         evidence,
       )
     : fail(
-        'every worker labelled anuket.io/profile/basic=true and/or anuket.io/profile/network-intensive=true, with the value "true"',
+        `every worker labelled ${profileLabelKeys('basic')[0]}=true and/or ${profileLabelKeys('network-intensive')[0]}=true, with the value "true"`,
         problems.join('; '),
         evidence,
       );

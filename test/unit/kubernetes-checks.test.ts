@@ -209,12 +209,13 @@ describe('Anuket profile labels (ra2.k8s.011)', () => {
       node('cp1', { [cp]: '' }),
       node('w1', { 'anuket.io/profile/basic': 'true' }),
       node('w2', { 'anuket.io/profile/network-intensive': 'true' }),
+      node('w3', { 'anuket.io/profile-basic': 'true' }),
     ]);
     expect(v.status).to.equal('passed');
   });
   it('fails an unlabelled worker and a value other than "true"', () => {
-    const v = anuketProfileLabels([node('w1'), node('w2', { 'anuket.io/profile/basic': 'yes' })]);
-    expect(v.status === 'failed' && v.observed).to.match(/w1, w2.*anuket.io\/profile\/basic=yes/);
+    const v = anuketProfileLabels([node('w1'), node('w2', { 'anuket.io/profile-basic': 'yes' })]);
+    expect(v.status === 'failed' && v.observed).to.match(/w1, w2.*anuket.io\/profile-basic=yes/);
   });
 });
 
