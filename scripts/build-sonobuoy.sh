@@ -28,16 +28,25 @@ MODULE=github.com/vmware-tanzu/sonobuoy
 
 export GOCACHE=${GOCACHE:-$CACHE_ROOT/go-build}
 export CGO_ENABLED=0
+# The Go release Sonobuoy v0.57.3 is built with upstream (its go.mod says 1.23),
+# fetched from the module proxy as golang.org/toolchain. Not optional: the
+# aggregator advertises itself as "https://[<pod IP>]:8080" even for an IPv4
+# pod IP, and net/url of newer Go releases (1.26 here) rejects an IPv4 address
+# in brackets ("invalid IP-literal"), so every worker sidecar would fail.
+export GOTOOLCHAIN=${SONOBUOY_GOTOOLCHAIN:-go1.23.12}
 # Keep the machine usable: the Go build shares 2 cores with everything else.
 export GOMAXPROCS=${GOMAXPROCS:-1}
 
 log() { printf '[build-sonobuoy] %s\n' "$*" >&2; }
 
 mkdir -p "$OUT_DIR" "$GOCACHE"
-if [ -x "$BIN" ] && [ -z "${SONOBUOY_FORCE:-}" ]; then
+stamp="$OUT_DIR/.built-with"
+if [ -x "$BIN" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$GOTOOLCHAIN" ] && [ -z "${SONOBUOY_FORCE:-}" ]; then
   log "binary exists: $BIN ($("$BIN" version --short 2>/dev/null || echo '?'))"
 else
-  log "building $MODULE@$SONOBUOY_VERSION (GOCACHE=$GOCACHE, GOMAXPROCS=$GOMAXPROCS)"
+  log "building $MODULE@$SONOBUOY_VERSION with $GOTOOLCHAIN (GOCACHE=$GOCACHE, GOMAXPROCS=$GOMAXPROCS)"
+  rm -f "$stamp"
+  rebuilt_binary=1
   start=$(date +%s)
   # Built through the wrapper module scripts/go/sonobuoy (its go.mod pins the
   # version and go.sum the checksums): `go install module@version` asks the
@@ -50,10 +59,11 @@ else
   (cd "$wrapper" && nice -n 10 go build -mod=mod -buildvcs=false -trimpath \
     -ldflags "-s -w -X $MODULE/pkg/buildinfo.Version=$SONOBUOY_VERSION" \
     -o "$BIN.tmp" "$MODULE" && mv "$BIN.tmp" "$BIN")
+  echo "$GOTOOLCHAIN" >"$stamp"
   log "built $BIN in $(($(date +%s) - start))s"
 fi
 
-if docker image inspect "$IMAGE" >/dev/null 2>&1 && [ -z "${SONOBUOY_FORCE:-}" ]; then
+if docker image inspect "$IMAGE" >/dev/null 2>&1 && [ -z "${SONOBUOY_FORCE:-}${rebuilt_binary:-}" ]; then
   log "image exists: $IMAGE"
   exit 0
 fi
