@@ -489,16 +489,20 @@ export default defineSuite('kubernetes', (spec) => {
       ]);
     const policies = new NetworkPolicyJig(ctx, jig);
     const steps: Record<string, string[]> = {};
+    let mismatched = '';
     const step = async (name: string, expected: MatrixEdge[]) => {
       const observed = await policies.waitForMatrix(name, expected, ctx.timeouts.networkPolicy);
       steps[name] = renderMatrix(observed.cells);
+      mismatched = renderMatrix(
+        observed.cells.filter((c) => c.reachable !== c.expectReachable),
+      ).join('; ');
       return observed.settled;
     };
 
     if (!(await step('no policy: both clients reach the server', edges(true, true)))) {
       return fail(
         'both clients to reach the server before any NetworkPolicy exists',
-        'traffic was blocked without a policy',
+        `without a policy: ${mismatched}`,
         { serverIps, steps },
       );
     }
@@ -506,7 +510,7 @@ export default defineSuite('kubernetes', (spec) => {
     if (!(await step('deny-all ingress: both clients blocked', edges(false, false)))) {
       return fail(
         'a deny-all ingress NetworkPolicy to block both clients',
-        'traffic still flowed under the deny-all policy',
+        `under deny-all: ${mismatched}`,
         { serverIps, steps },
       );
     }
@@ -518,7 +522,7 @@ export default defineSuite('kubernetes', (spec) => {
     ) {
       return fail(
         'an allow rule to admit only the client with the allowed labels',
-        'the observed matrix differs from the expected one',
+        `with the allow rule: ${mismatched}`,
         { serverIps, steps },
       );
     }
