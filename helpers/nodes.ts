@@ -4,7 +4,14 @@ import type { Profile } from '../catalog/types.js';
 
 export const controlPlaneRoleLabel = 'node-role.kubernetes.io/control-plane';
 export const zoneLabel = 'topology.kubernetes.io/zone';
-export const networkIntensiveLabel = 'anuket.io/profile/network-intensive';
+/**
+ * RA2 (ra2.k8s.011) names the profile labels anuket.io/profile/basic and
+ * anuket.io/profile/network-intensive, but a label key may contain one '/' only,
+ * so the API server rejects them. The suite reads the nearest valid keys:
+ * anuket.io/profile-basic and anuket.io/profile-network-intensive.
+ */
+export const anuketProfileLabel = (profile: Profile): string => `anuket.io/profile-${profile}`;
+export const networkIntensiveLabel = anuketProfileLabel('network-intensive');
 
 export async function listNodes(core: CoreV1Api, labelSelector?: string): Promise<V1Node[]> {
   return (await core.listNode(labelSelector ? { labelSelector } : {})).items;

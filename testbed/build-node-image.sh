@@ -16,7 +16,7 @@ trap 'rm -rf "$ctx"; [[ -n "${builder:-}" ]] && docker rm -f -v "$builder" >/dev
 cp -r "$KIND_SRC/images/base/files" "$ctx/files" && chmod -R u+w "$ctx/files"
 mkdir -p "$ctx/bin" "$ctx/manifests"
 cp "$KUBE_BIN"/{kubeadm,kubelet,kubectl} "$(cache_dir "crictl-$CRI_TOOLS_VERSION")/crictl" "$ctx/bin/"
-cp "$TESTBED_DIR/manifests/kube-router.yaml" "$ctx/manifests/default-cni.yaml"
+cp "$TESTBED_DIR/manifests/pod-network.yaml" "$ctx/manifests/default-cni.yaml"
 cp "$TESTBED_DIR/manifests/local-path-storage.yaml" "$ctx/manifests/default-storage.yaml"
 # Debian's containerd 1.6 has no fuse-overlayfs snapshotter; the sandbox image is the one kubeadm names.
 # Node containers lack CAP_SYS_RESOURCE (the host's bounding set has none), so no process in them may

@@ -119,7 +119,7 @@ describe('helpers', () => {
   it('selects workers and resolves the profile from node labels', () => {
     const nodes = [
       node('cp', { 'node-role.kubernetes.io/control-plane': '' }),
-      node('w1', { 'anuket.io/profile/network-intensive': 'true' }),
+      node('w1', { 'anuket.io/profile-network-intensive': 'true' }),
     ];
     expect(workers(nodes).map((n) => n.metadata?.name)).to.deep.equal(['w1']);
     expect(profileOfNodes(nodes).profile).to.equal('network-intensive');

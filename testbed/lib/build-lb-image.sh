@@ -31,7 +31,8 @@ cat > "$ctx/Dockerfile" <<DOCKERFILE
 FROM $IMAGE_PREFIX/lb-base:$DEBIAN_SUITE
 COPY haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
 COPY lb-entrypoint /usr/local/bin/lb-entrypoint
-RUN chmod 755 /usr/local/bin/lb-entrypoint
+# kind runs `kill -s HUP 1` in the container: busybox provides kill (procps is not in lb-base).
+RUN chmod 755 /usr/local/bin/lb-entrypoint && ln -s /bin/busybox /usr/local/bin/kill
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/lb-entrypoint"]
 DOCKERFILE
