@@ -1,17 +1,12 @@
 /** Node selection by role, label and zone. Observes only; suites assert. */
 import type { CoreV1Api, V1Node } from '@kubernetes/client-node';
 import type { Profile } from '../catalog/types.js';
+import { hasProfile, profileLabelKeys } from './anuket-profiles.js';
 
 export const controlPlaneRoleLabel = 'node-role.kubernetes.io/control-plane';
 export const zoneLabel = 'topology.kubernetes.io/zone';
-/**
- * RA2 (ra2.k8s.011) names the profile labels anuket.io/profile/basic and
- * anuket.io/profile/network-intensive, but a label key may contain one '/' only,
- * so the API server rejects them. The suite reads the nearest valid keys:
- * anuket.io/profile-basic and anuket.io/profile-network-intensive.
- */
-export const anuketProfileLabel = (profile: Profile): string => `anuket.io/profile-${profile}`;
-export const networkIntensiveLabel = anuketProfileLabel('network-intensive');
+/** The label key that marks a network-intensive node (see anuket-profiles.ts for why this spelling). */
+export const networkIntensiveLabel = profileLabelKeys('network-intensive')[0]!;
 
 export async function listNodes(core: CoreV1Api, labelSelector?: string): Promise<V1Node[]> {
   return (await core.listNode(labelSelector ? { labelSelector } : {})).items;
@@ -59,9 +54,7 @@ export function nodesByZone(nodes: readonly V1Node[]): Map<string, string[]> {
 
 /** --profile auto: network-intensive if any node is labelled for it. */
 export function profileOfNodes(nodes: readonly V1Node[]): { profile: Profile; reason: string } {
-  const labelled = nodes
-    .filter((n) => hasLabels(n, { [networkIntensiveLabel]: 'true' }))
-    .map(nodeName);
+  const labelled = nodes.filter((n) => hasProfile(n, 'network-intensive')).map(nodeName);
   return labelled.length > 0
     ? {
         profile: 'network-intensive',

@@ -26,14 +26,8 @@ import { PodJig, sleeperPod } from '../helpers/jigs/pod.js';
 import { hostnameOf, pinToNode, spreadWorkers } from '../helpers/jigs/pod-network.js';
 import { tryStart } from '../helpers/jigs/pod-start.js';
 import { defineSuite } from '../helpers/registry.js';
-import {
-  hasLabels,
-  isReady,
-  listNodes,
-  networkIntensiveLabel,
-  nodeName,
-  workers,
-} from '../helpers/nodes.js';
+import { hasProfile } from '../helpers/anuket-profiles.js';
+import { isReady, listNodes, nodeName, workers } from '../helpers/nodes.js';
 import { formatBytes, parseQuantity } from '../helpers/quantity.js';
 import { fail, pass, skip } from '../helpers/verdict.js';
 import { parseVirtualisationReport, virtualisationScript } from '../helpers/virtualisation.js';
@@ -48,7 +42,7 @@ const nfdLabelPrefix = 'feature.node.kubernetes.io/';
 /** The nodes that host network-intensive workloads: labelled workers, else every worker. */
 function networkIntensiveWorkers(nodes: readonly V1Node[]): V1Node[] {
   const all = workers(nodes);
-  const labelled = all.filter((n) => hasLabels(n, { [networkIntensiveLabel]: 'true' }));
+  const labelled = all.filter((n) => hasProfile(n, 'network-intensive'));
   return labelled.length > 0 ? labelled : all;
 }
 
