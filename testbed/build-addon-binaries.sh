@@ -3,16 +3,13 @@
 # local-path-provisioner, and the pause process (C, from the Kubernetes module).
 source "$(dirname "$0")/lib/common.sh"
 
-# go_install NAME PACKAGE@VERSION: modules without replace directives install as they are; the
-# binary is renamed NAME when the package directory is named otherwise (e.g. .../cmd).
+# go_install NAME PACKAGE@VERSION: modules without replace directives install as they are.
 go_install() {
-  local name=$1 target=$2 dir built
+  local name=$1 target=$2 dir
   dir=$(cache_dir "$name-${target##*@}")
   [[ -x "$dir/$name" ]] && return
   log "building $name from $target"
   GOFLAGS= GOBIN="$dir" go install -trimpath -ldflags "-s -w" "$target"
-  built=${target%@*}; built=${built##*/}
-  [[ "$built" == "$name" ]] || mv "$dir/$built" "$dir/$name"
 }
 
 build_etcd() {
@@ -39,7 +36,6 @@ build_etcd
 go_install coredns "github.com/coredns/coredns@$COREDNS_VERSION"
 go_install crictl "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
 go_install kube-router "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION"
-go_install kube-network-policies "sigs.k8s.io/kube-network-policies/cmd@$KUBE_NETWORK_POLICIES_VERSION"
 go_install local-path-provisioner "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"
 build_pause
 log "add-on binaries ready"

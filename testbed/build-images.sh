@@ -38,8 +38,6 @@ image "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$TINY" /usr/local/bin/
 image "registry.k8s.io/pause:$PAUSE_VERSION" "$TINY" /usr/local/bin/pause "$(cache_dir "pause-$PAUSE_VERSION")/pause"
 image "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION" "$NET" /usr/local/bin/kube-router \
   "$(cache_dir "kube-router-$KUBE_ROUTER_VERSION")/kube-router"
-image "$IMAGE_PREFIX/kube-network-policies:$KUBE_NETWORK_POLICIES_VERSION" "$NET" /usr/local/bin/kube-network-policies \
-  "$(cache_dir "kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION")/kube-network-policies"
 image "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$TINY" "" \
   "$(cache_dir "local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION")/local-path-provisioner"
 # The probe image the suite schedules: agnhost's servers plus sh, ip, nslookup/dig, nc and curl.
