@@ -407,7 +407,8 @@ echo written=$(stat -c %s /tmp/blob)
 echo sum1=$(sha256sum /tmp/blob | cut -d' ' -f1)
 sync
 echo sum2=$(cat /tmp/blob | sha256sum | cut -d' ' -f1)
-cp "$(command -v true)" /tmp/exe && /tmp/exe && echo exec=ok || echo exec=failed
+# /bin/sh is a real binary in every probe image; true may be only a shell builtin
+cp /bin/sh /tmp/exe && /tmp/exe -c true && echo exec=ok || echo exec=failed
 true
 `.trim();
 
