@@ -10,7 +10,7 @@ import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
 import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/outcome.js';
 import { controlName, STALE_AFTER_MS } from '../../helpers/liveness.js';
 import { runControlLabels, runLabels } from '../../helpers/labels.js';
-import { describeResult, runCli, spawnCli, type CliProcess } from './support/cli.js';
+import { describeResult, printedRunId, runCli, spawnCli, type CliProcess } from './support/cli.js';
 import {
   formatObject,
   isNotFound,
@@ -18,7 +18,7 @@ import {
   managedNamespaces,
   openCluster,
   pollUntil,
-  waitForNoManagedObjects,
+  waitForNoLeftovers,
   type LabelledObject,
   type TestCluster,
 } from './support/cluster.js';
@@ -37,21 +37,36 @@ function startProbeRun(cluster: TestCluster): CliProcess {
   );
 }
 
-/** Waits until the spawned run has created a check namespace; returns the run's namespaces. */
+/** Waits until the spawned run has created a check namespace; returns its run id and namespaces. */
 async function waitForCheckNamespace(
   cluster: TestCluster,
   cli: CliProcess,
-): Promise<LabelledObject[]> {
-  return pollUntil(
+): Promise<{ runId: string; namespaces: LabelledObject[] }> {
+  let runId: string | undefined;
+  const namespaces = await pollUntil(
     'a check namespace of the spawned run',
     async () => {
       if (cli.child.exitCode !== null)
         throw new Error(`the run exited early (${cli.child.exitCode}): ${cli.stderr()}`);
-      return managedNamespaces(cluster);
+      runId ??= printedRunId(cli.stdout());
+      if (!runId) return [];
+      return (await managedNamespaces(cluster)).filter((ns) => ns.run === runId);
     },
     (namespaces) => namespaces.some((ns) => ns.check !== undefined && !ns.terminating),
     e2eTimeouts.firstNamespace,
+    (namespaces) =>
+      `run ${runId ?? '(not printed yet)'}: ${namespaces.map(formatObject).join(', ')}`,
   );
+  return { runId: runId ?? '', namespaces };
+}
+
+/** holderIdentity of a run's heartbeat lease. */
+async function heartbeatHolder(cluster: TestCluster, runId: string): Promise<string | undefined> {
+  const name = controlName(runId);
+  const lease = await cluster.kc
+    .makeApiClient(CoordinationV1Api)
+    .readNamespacedLease({ name, namespace: name });
+  return lease.spec?.holderIdentity;
 }
 
 describe('leftovers on the basic cluster', function () {
@@ -60,8 +75,8 @@ describe('leftovers on the basic cluster', function () {
   before(async function () {
     this.timeout(withMargin(e2eTimeouts.noLeftovers));
     cluster = openCluster(requireKubeconfig('basic'));
-    // Each test starts from a clean cluster, so whatever it finds is its own run's doing.
-    await waitForNoManagedObjects(cluster);
+    // No dead run's objects to start with (live runs of others may share the cluster).
+    await waitForNoLeftovers(cluster);
   });
 
   it('SIGTERM midway: the run cleans up, exits 2, and leaves nothing behind', async function () {
@@ -71,14 +86,15 @@ describe('leftovers on the basic cluster', function () {
       ),
     );
     const cli = startProbeRun(cluster);
-    const seen = await waitForCheckNamespace(cluster, cli);
+    const { runId, namespaces } = await waitForCheckNamespace(cluster, cli);
+    expect(namespaces.map((ns) => ns.name)).to.include(controlName(runId));
     expect(cli.child.kill('SIGTERM')).to.equal(true);
     const result = await cli.exited;
     expect(result.exitCode, describeResult(result)).to.equal(EXIT_USAGE_OR_ENVIRONMENT);
     expect(result.stderr).to.contain('SIGTERM received');
-    expect(result.stderr).to.not.match(/\n\s+at /);
-    expect(seen.length).to.be.above(0);
-    expect(await waitForNoManagedObjects(cluster)).to.deep.equal([]);
+    expect(result.stderr).to.not.match(/^\s+at /m);
+    expect(result.stdout).to.contain('Interrupted: SIGTERM received');
+    expect(await waitForNoLeftovers(cluster, [runId])).to.deep.equal([]);
   });
 
   it('SIGKILL midway: the objects stay, and the next run removes them', async function () {
@@ -86,12 +102,14 @@ describe('leftovers on the basic cluster', function () {
       withMargin(e2eTimeouts.firstNamespace + e2eTimeouts.focusedRun + 2 * e2eTimeouts.noLeftovers),
     );
     const cli = startProbeRun(cluster);
-    const seen = await waitForCheckNamespace(cluster, cli);
+    const { runId: killedRun } = await waitForCheckNamespace(cluster, cli);
+    const holder = await heartbeatHolder(cluster, killedRun);
+    expect(holder, "the heartbeat names this host and the run's pid").to.equal(
+      `${hostname()}/${cli.child.pid}`,
+    );
     expect(cli.child.kill('SIGKILL')).to.equal(true);
     const killed = await cli.exited;
     expect(killed.signal).to.equal('SIGKILL');
-    const killedRun = seen.find((ns) => ns.check !== undefined)?.run ?? '';
-    expect(killedRun).to.not.equal('');
 
     const left = (await listManagedObjects(cluster)).filter((o) => o.run === killedRun);
     const leftNamespaces = left.filter((o) => o.kind === 'Namespace' && !o.terminating);
@@ -109,16 +127,19 @@ describe('leftovers on the basic cluster', function () {
     expect(next.stderr).to.contain(`Removed leftovers of run ${killedRun}`);
     expect(next.stderr).to.contain('no longer exists');
     for (const ns of leftNamespaces) expect(next.stderr).to.contain(`namespace/${ns.name}`);
-    expect(await waitForNoManagedObjects(cluster)).to.deep.equal([]);
+    const nextRun = printedRunId(next.stdout) ?? '';
+    expect(await waitForNoLeftovers(cluster, [killedRun, nextRun])).to.deep.equal([]);
   });
 
   describe('runs judged by their heartbeat', () => {
     const created: string[] = [];
+    const fakeRuns: string[] = [];
 
     /** A run of someone else, by hand: its control namespace and lease, and one check namespace. */
     async function fakeRun(runId: string, holder: string, renewedAgoMs: number) {
+      fakeRuns.push(runId);
       const control = controlName(runId);
-      const check = `ra2-e2e-fake-${runId.slice(-6)}`;
+      const check = `ra2-e2e-check-${runId}`;
       await cluster.core.createNamespace({
         body: { metadata: { name: control, labels: runControlLabels(runId) } },
       });
@@ -149,7 +170,7 @@ describe('leftovers on the basic cluster', function () {
         await cluster.core.deleteNamespace({ name }).catch((err: unknown) => {
           if (!isNotFound(err)) throw err;
         });
-      await waitForNoManagedObjects(cluster);
+      await waitForNoLeftovers(cluster, fakeRuns);
     });
 
     it('never touches a live run elsewhere, and removes one whose heartbeat went stale', async function () {

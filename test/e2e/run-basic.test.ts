@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { ApisApi, CoreApi, StorageV1Api, type V1Node } from '@kubernetes/client-node';
 import { loadCatalog } from '../../catalog/index.js';
 import { runCli, outputDir, describeResult, type CliResult } from './support/cli.js';
-import { openCluster, waitForNoManagedObjects, type TestCluster } from './support/cluster.js';
+import { openCluster, waitForNoLeftovers, type TestCluster } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
 import {
   parseJUnit,
@@ -304,6 +304,6 @@ describe('ra2 run on the basic cluster', function () {
 
   it('leaves no object carrying the managed-by label behind', async function () {
     this.timeout(withMargin(e2eTimeouts.noLeftovers));
-    expect(await waitForNoManagedObjects(cluster)).to.deep.equal([]);
+    expect(await waitForNoLeftovers(cluster, [report.runId])).to.deep.equal([]);
   });
 });

@@ -7,7 +7,12 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { StorageV1Api, type V1StorageClass } from '@kubernetes/client-node';
 import { describeResult, outputDir, runCli } from './support/cli.js';
-import { openCluster, waitForNoManagedObjects, type TestCluster } from './support/cluster.js';
+import {
+  openCluster,
+  waitForNoLeftovers,
+  waitForNoLiveRuns,
+  type TestCluster,
+} from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
 import { readJsonReport, resultOf } from './support/results.js';
 import { e2eTimeouts, withMargin } from './support/timeouts.js';
@@ -39,9 +44,11 @@ describe('ra2.stg.005 without a default StorageClass', function () {
   let changed = false;
 
   before(async function () {
-    this.timeout(e2eTimeouts.hook);
+    this.timeout(e2eTimeouts.otherRuns + e2eTimeouts.hook);
     cluster = openCluster(requireKubeconfig('basic'));
     storage = cluster.kc.makeApiClient(StorageV1Api);
+    // Taking the default class away would break the stg.005 of anyone else's run.
+    await waitForNoLiveRuns(cluster, e2eTimeouts.otherRuns);
     const sc = await storage.readStorageClass({ name: className });
     original = sc.metadata?.annotations?.[defaultClassAnnotation];
     expect(original, `StorageClass ${className} is the default before the test`).to.equal('true');
@@ -76,11 +83,12 @@ describe('ra2.stg.005 without a default StorageClass', function () {
       ],
       e2eTimeouts.focusedRun,
     );
-    const result = resultOf(readJsonReport(path.join(dir, 'results.json')), 'ra2.stg.005');
+    const report = readJsonReport(path.join(dir, 'results.json'));
+    const result = resultOf(report, 'ra2.stg.005');
     expect(result.status, describeResult(run)).to.equal('failed');
     expect(run.exitCode, describeResult(run)).to.equal(result.level === 'must' ? 1 : 0);
     expect(result.observed).to.contain('no StorageClass is marked default');
     expect(result.evidence?.storageClasses).to.have.members(classes.map((sc) => sc.metadata?.name));
-    expect(await waitForNoManagedObjects(cluster)).to.deep.equal([]);
+    expect(await waitForNoLeftovers(cluster, [report.runId])).to.deep.equal([]);
   });
 });

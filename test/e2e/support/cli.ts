@@ -86,3 +86,8 @@ export function lines(text: string): string[] {
 export function describeResult(result: CliResult): string {
   return `exit ${result.exitCode} signal ${result.signal}\n--- stderr ---\n${result.stderr.slice(-3000)}\n--- stdout (tail) ---\n${result.stdout.slice(-3000)}`;
 }
+
+/** The run id the console reporter prints first ("RA2 conformance run <id>: ..."), if printed yet. */
+export function printedRunId(stdout: string): string | undefined {
+  return /^RA2 conformance run (\S+):/m.exec(stdout)?.[1];
+}

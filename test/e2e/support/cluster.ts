@@ -5,6 +5,7 @@
  */
 import {
   ApiException,
+  CoordinationV1Api,
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
@@ -12,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { clusterScopedKinds } from '../../../helpers/leftovers.js';
 import { checkLabel, managedByLabel, MANAGED_BY, runLabel } from '../../../helpers/labels.js';
+import { STALE_AFTER_MS } from '../../../helpers/liveness.js';
 import { e2eTimeouts } from './timeouts.js';
 
 export const managedBySelector = `${managedByLabel}=${MANAGED_BY}`;
@@ -126,6 +128,18 @@ export async function managedNamespaces(
   );
 }
 
+/** "fetch failed: connect ECONNREFUSED 127.0.0.1:36443": an error with its causes. */
+export function errorChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let current = err, depth = 0; current !== undefined && depth < 5; depth++) {
+    parts.push(
+      current instanceof Error ? (current.message.split('\n')[0] ?? '') : JSON.stringify(current),
+    );
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(': ');
+}
+
 /** Polls `get` until `done` holds; on timeout throws with the last value seen. */
 export async function pollUntil<T>(
   description: string,
@@ -148,7 +162,7 @@ export async function pollUntil<T>(
     if (Date.now() >= deadline) {
       const seen =
         lastError !== undefined
-          ? `error ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`
+          ? `error ${errorChain(lastError)}`
           : last === undefined
             ? 'nothing'
             : show(last);
@@ -160,17 +174,70 @@ export async function pollUntil<T>(
   }
 }
 
-/** Waits until no watched object carries the managed-by label; returns [] or throws naming what is left. */
-export function waitForNoManagedObjects(
+/**
+ * Runs whose heartbeat lease is fresh right now, read by the test itself:
+ * suite runs that others (a Sonobuoy plugin, a colleague) may have going on
+ * the same cluster. Their objects are theirs, not leftovers.
+ */
+export async function liveRuns(cluster: TestCluster, now = Date.now()): Promise<Set<string>> {
+  const leases = await cluster.kc
+    .makeApiClient(CoordinationV1Api)
+    .listLeaseForAllNamespaces({ labelSelector: managedBySelector });
+  return new Set(
+    leases.items
+      .filter((lease) => {
+        const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+        return !lease.metadata?.deletionTimestamp && now - renewed <= STALE_AFTER_MS;
+      })
+      .map((lease) => lease.metadata?.labels?.[runLabel] ?? ''),
+  );
+}
+
+/** Whose leftovers to look for: given runs (whatever their state), or every run not live. */
+export type LeftoverScope = { runs: readonly string[] } | 'every-run-not-live';
+
+/** Managed objects in the scope; objects of live runs of others are left out of 'every-run-not-live'. */
+export async function listLeftovers(
   cluster: TestCluster,
+  scope: LeftoverScope,
+): Promise<LabelledObject[]> {
+  const objects = await listManagedObjects(cluster);
+  if (scope !== 'every-run-not-live')
+    return objects.filter((o) => scope.runs.includes(o.run ?? ''));
+  const live = await liveRuns(cluster);
+  return objects.filter((o) => !live.has(o.run ?? ''));
+}
+
+/**
+ * Waits until no object in the scope carries the managed-by label; returns []
+ * or throws naming what is left. Always also covers runs that are not live.
+ */
+export function waitForNoLeftovers(
+  cluster: TestCluster,
+  runs: readonly string[] = [],
   timeoutMs: number = e2eTimeouts.noLeftovers,
 ): Promise<LabelledObject[]> {
   return pollUntil(
-    `no object labelled ${managedBySelector}`,
-    () => listManagedObjects(cluster),
+    `no object labelled ${managedBySelector} of ${runs.length > 0 ? `run ${runs.join(', ')} or ` : ''}any run without a live heartbeat`,
+    async () => {
+      const ofRuns = runs.length > 0 ? await listLeftovers(cluster, { runs }) : [];
+      const ofDead = await listLeftovers(cluster, 'every-run-not-live');
+      return [...new Map([...ofRuns, ...ofDead].map((o) => [formatObject(o), o])).values()];
+    },
     (objects) => objects.length === 0,
     timeoutMs,
     (objects) => objects.map(formatObject).join(', '),
+  );
+}
+
+/** Waits until no other run of the suite is live on the cluster (before changing shared state). */
+export function waitForNoLiveRuns(cluster: TestCluster, timeoutMs: number): Promise<Set<string>> {
+  return pollUntil(
+    'other runs of the suite on this cluster to finish',
+    () => liveRuns(cluster),
+    (live) => live.size === 0,
+    timeoutMs,
+    (live) => [...live].join(', '),
   );
 }
 

@@ -15,6 +15,8 @@ export const e2eTimeouts = {
   interruptedExit: 3 * 60_000,
   /** Until deleted namespaces (and their contents) are gone from the API. */
   noLeftovers: 2 * 60_000,
+  /** Until other live runs on the shared cluster finish, before a test changes shared state. */
+  otherRuns: 20 * 60_000,
   /** Creating, changing or deleting a fixture object by the tests themselves. */
   fixture: 60_000,
   /** Between two polls. */
