@@ -21,9 +21,16 @@ CFG
 cat > "$ctx/lb-entrypoint" <<'SH'
 #!/bin/sh
 cfg=/usr/local/etc/haproxy/haproxy.cfg
+# kind's config asks for maxconn 100000, which needs twice as many file descriptors as that;
+# clamp it to what this container's hard nofile limit allows, or haproxy refuses to load it.
+fit_maxconn() {
+  limit=$(( ($(ulimit -Hn) - 100) / 2 ))
+  sed -i -E "s/^( *maxconn +)([0-9]+)/\\1$limit/" "$cfg"
+}
+fit_maxconn
 haproxy -W -db -f "$cfg" &
 pid=$!
-trap 'kill -USR2 $pid' HUP
+trap 'fit_maxconn; kill -USR2 $pid' HUP
 trap 'kill -TERM $pid; exit 0' TERM INT
 while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
 SH
