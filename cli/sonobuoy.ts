@@ -13,7 +13,7 @@
  * environment error or a signal, or no results directory at all. The
  * conformance verdict itself is in the JUnit file, not the exit code.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RELEASE, loadCatalog, sectionOf, UnknownReleaseError } from '../catalog/index.js';
 import type { Catalog, CatalogRow } from '../catalog/types.js';
@@ -313,6 +313,9 @@ export function completeReport(
 export function writeResults(resultsDir: string, report: RunReport): string {
   const dir = path.join(resultsDir, RESULTS_SUBDIR);
   mkdirSync(dir, { recursive: true });
+  // Sonobuoy's worker sidecar runs as another user and writes its tarball into
+  // this directory; the pod's results volume is private to the pod.
+  chmodSync(dir, 0o777);
   writeFileSync(path.join(dir, JUNIT_FILE), renderJUnit(report));
   try {
     writeFileSync(path.join(dir, JSON_FILE), renderJson(report) + '\n');

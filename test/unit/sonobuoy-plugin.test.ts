@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -216,6 +216,8 @@ describe('Sonobuoy plugin entry point', () => {
     );
     expect(code).to.equal(0);
     expect(done()).to.equal(path.join(dir, RESULTS_SUBDIR));
+    // the worker sidecar (another user) writes its tarball into the directory
+    expect(statSync(path.join(dir, RESULTS_SUBDIR)).mode & 0o777).to.equal(0o777);
     for (const file of [JUNIT_FILE, JSON_FILE, REPORT_FILE])
       expect(existsSync(path.join(dir, RESULTS_SUBDIR, file)), file).to.equal(true);
     const got = junit();
