@@ -30,7 +30,7 @@ run_basic_phase() {
 run_ha_phase() {
   phase ha
   bring_up ha
-  npx tsc -p tsconfig.testbed.json
+  npm run --silent build
   RA2_TESTBED_HA_KUBECONFIG=$(kubeconfig_of ha) npx mocha --config .mocharc.testbed.json
   "$TESTBED_DIR/cluster.sh" down ha
 }
