@@ -22,7 +22,10 @@ run_basic_phase() {
   bring_up alpha-api
   "$TESTBED_DIR/verify-basic.sh" basic
   RA2_E2E_KUBECONFIG=$(kubeconfig_of basic) RA2_E2E_ALPHA_KUBECONFIG=$(kubeconfig_of alpha-api) npm run --silent test:e2e
-  if [[ -x scripts/sonobuoy-e2e.sh ]]; then scripts/sonobuoy-e2e.sh "$(kubeconfig_of basic)"; fi
+  # The Sonobuoy plugin, run by a real `sonobuoy run`, with its images loaded into the cluster.
+  scripts/build-sonobuoy.sh
+  scripts/build-plugin-image.sh
+  RA2_E2E_KIND_CLUSTER=ra2-basic scripts/sonobuoy-e2e.sh "$(kubeconfig_of basic)"
   "$TESTBED_DIR/cluster.sh" down alpha-api
   "$TESTBED_DIR/cluster.sh" down basic
 }
