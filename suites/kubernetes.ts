@@ -43,13 +43,7 @@ import {
 } from '../helpers/etcd.js';
 import { extendedResources } from '../helpers/extended-resources.js';
 import { AGNHOST } from '../helpers/images.js';
-import {
-  allowIngressFromPodsPolicy,
-  denyAllIngressPolicy,
-  NetworkPolicyJig,
-  renderMatrix,
-  type MatrixEdge,
-} from '../helpers/jigs/network-policy.js';
+import { allowedClient, otherClient, runPolicyScenario } from '../helpers/jigs/network-policy.js';
 import {
   attemptUntil,
   hostPort,
@@ -476,60 +470,28 @@ export default defineSuite('kubernetes', (spec) => {
     const allowedLabels = { [roleLabel]: 'allowed-client' };
     const [server] = await Promise.all([
       jig.createAndWaitRunning(netexecServerPod(ctx, 'server', serverLabels, serverPort)),
-      jig.createAndWaitRunning(sleeperPod(ctx, 'client-allowed'), (pod) => {
+      jig.createAndWaitRunning(sleeperPod(ctx, allowedClient), (pod) => {
         pod.metadata!.labels = { ...pod.metadata!.labels, ...allowedLabels };
       }),
-      jig.createAndWaitRunning(sleeperPod(ctx, 'client-other')),
+      jig.createAndWaitRunning(sleeperPod(ctx, otherClient)),
     ]);
-    const serverIps = (server.status?.podIPs ?? []).map((ip) => ip.ip);
-    const edges = (allowed: boolean, other: boolean): MatrixEdge[] =>
-      serverIps.flatMap((host) => [
-        { from: 'client-allowed', to: 'server', host, port: serverPort, expectReachable: allowed },
-        { from: 'client-other', to: 'server', host, port: serverPort, expectReachable: other },
-      ]);
-    const policies = new NetworkPolicyJig(ctx, jig);
-    const steps: Record<string, string[]> = {};
-    let mismatched = '';
-    const step = async (name: string, expected: MatrixEdge[]) => {
-      const observed = await policies.waitForMatrix(name, expected, ctx.timeouts.networkPolicy);
-      steps[name] = renderMatrix(observed.cells);
-      mismatched = renderMatrix(
-        observed.cells.filter((c) => c.reachable !== c.expectReachable),
-      ).join('; ');
-      return observed.settled;
-    };
-
-    if (!(await step('no policy: both clients reach the server', edges(true, true)))) {
-      return fail(
-        'both clients to reach the server before any NetworkPolicy exists',
-        `without a policy: ${mismatched}`,
-        { serverIps, steps },
-      );
-    }
-    await policies.create(denyAllIngressPolicy(ctx, 'deny-all-ingress', serverLabels));
-    if (!(await step('deny-all ingress: both clients blocked', edges(false, false)))) {
-      return fail(
-        'a deny-all ingress NetworkPolicy to block both clients',
-        `under deny-all: ${mismatched}`,
-        { serverIps, steps },
-      );
-    }
-    await policies.create(
-      allowIngressFromPodsPolicy(ctx, 'allow-from-client', serverLabels, allowedLabels, serverPort),
-    );
-    if (
-      !(await step('allow rule: only the labelled client reaches the server', edges(true, false)))
-    ) {
-      return fail(
-        'an allow rule to admit only the client with the allowed labels',
-        `with the allow rule: ${mismatched}`,
-        { serverIps, steps },
-      );
-    }
-    return pass(
-      `NetworkPolicy enforced on ${serverIps.join(' and ')}: open without policy, closed by deny-all, opened by an allow rule for the labelled client only`,
-      { serverIps, steps },
-    );
+    const scenario = await runPolicyScenario(ctx, jig, {
+      serverIps: (server.status?.podIPs ?? []).map((ip) => ip.ip),
+      serverLabels,
+      allowedLabels,
+      port: serverPort,
+    });
+    const evidence = { serverIps: scenario.serverIps, steps: scenario.steps };
+    return scenario.failedStep
+      ? fail(
+          'NetworkPolicy to be enforced at each step: open, deny-all, allow for the labelled client',
+          `${scenario.failedStep.name}: ${scenario.failedStep.mismatched.join('; ')}`,
+          evidence,
+        )
+      : pass(
+          `NetworkPolicy enforced on ${scenario.serverIps.join(' and ')}: open without policy, closed by deny-all, opened by an allow rule for the labelled client only`,
+          evidence,
+        );
   });
 
   spec('ra2.k8s.015', { kind: 'probe' }, async (ctx) => {

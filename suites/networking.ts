@@ -46,10 +46,12 @@ import {
   type Multiplexer,
 } from '../helpers/jigs/network-attachment.js';
 import {
-  allowIngressFromPodsPolicy,
+  allowedClient,
   denyAllIngressPolicy,
   NetworkPolicyJig,
+  otherClient,
   renderMatrix,
+  runPolicyScenario,
   type MatrixEdge,
 } from '../helpers/jigs/network-policy.js';
 import { PodJig, sleeperPod } from '../helpers/jigs/pod.js';
@@ -580,10 +582,11 @@ export default defineSuite('networking', (spec) => {
     if (!serverNode || !clientNode)
       return skip('needs two schedulable workers', { workers: nodes.map(nodeName) });
     const server = serverOnNode(ctx, 'server', serverNode);
-    const allowed = sleeperPod(ctx, 'client-allowed');
-    allowed.metadata!.labels = { ...allowed.metadata!.labels, 'ra2.anuket.io/access': 'granted' };
+    const allowedLabels = { 'ra2.anuket.io/access': 'granted' };
+    const allowed = sleeperPod(ctx, allowedClient);
+    allowed.metadata!.labels = { ...allowed.metadata!.labels, ...allowedLabels };
     pinToNode(allowed, hostnameOf(clientNode));
-    const other = sleeperPod(ctx, 'client-other');
+    const other = sleeperPod(ctx, otherClient);
     pinToNode(other, hostnameOf(clientNode));
     const started = [];
     for (const pod of [server, allowed, other]) {
@@ -591,55 +594,27 @@ export default defineSuite('networking', (spec) => {
       if (!s.started) return fail(`pod ${s.name} to start`, s.reason, s.described);
       started.push(s.pod);
     }
-    const serverIps = podIPs(started[0]!);
-    const edges = (allowedOk: boolean, otherOk: boolean): MatrixEdge[] =>
-      serverIps.flatMap((host) => [
-        {
-          from: 'client-allowed',
-          to: 'server',
-          host,
-          port: NETEXEC_PORT,
-          expectReachable: allowedOk,
-        },
-        { from: 'client-other', to: 'server', host, port: NETEXEC_PORT, expectReachable: otherOk },
-      ]);
-    const policies = new NetworkPolicyJig(ctx, jig);
-    const steps: { step: string; settled: boolean; matrix: string[] }[] = [];
-    const observe = async (step: string, e: MatrixEdge[]) => {
-      const o = await policies.waitForMatrix(step, e, ctx.timeouts.networkPolicy);
-      steps.push({ step, settled: o.settled, matrix: renderMatrix(o.cells) });
-    };
-    await observe('no policy: both clients reach the server', edges(true, true));
-    await policies.create(denyAllIngressPolicy(ctx, 'deny-all', {}));
-    await observe('deny-all ingress: neither client reaches the server', edges(false, false));
-    await policies.create(
-      allowIngressFromPodsPolicy(
-        ctx,
-        'allow-granted',
-        { 'ra2.anuket.io/pod': 'server' },
-        { 'ra2.anuket.io/access': 'granted' },
-        NETEXEC_PORT,
-      ),
-    );
-    await observe(
-      'allow from access=granted: only client-allowed reaches the server',
-      edges(true, false),
-    );
+    const scenario = await runPolicyScenario(ctx, jig, {
+      serverIps: podIPs(started[0]!),
+      serverLabels: { 'ra2.anuket.io/pod': 'server' },
+      allowedLabels,
+      port: NETEXEC_PORT,
+    });
     const evidence = {
       serverNode: nodeName(serverNode),
       clientNode: nodeName(clientNode),
-      serverIps,
-      steps,
+      serverIps: scenario.serverIps,
+      steps: scenario.steps,
     };
-    const unsettled = steps.filter((s) => !s.settled);
-    return unsettled.length === 0
-      ? pass(
-          `NetworkPolicies were enforced across nodes over ${serverIps.length} address famil${serverIps.length === 1 ? 'y' : 'ies'}: allow, deny-all, allow-from-label`,
+    const families = scenario.serverIps.length === 1 ? 'family' : 'families';
+    return scenario.failedStep
+      ? fail(
+          'the data path across nodes to follow each NetworkPolicy step',
+          `${scenario.failedStep.name}: ${scenario.failedStep.mismatched.join('; ')}`,
           evidence,
         )
-      : fail(
-          'the data path to follow each NetworkPolicy step',
-          unsettled.map((s) => `${s.step}: ${s.matrix.join(', ')}`).join(' | '),
+      : pass(
+          `NetworkPolicies were enforced across nodes over ${scenario.serverIps.length} address ${families}: allow, deny-all, allow-from-label`,
           evidence,
         );
   });

@@ -142,3 +142,82 @@ export class NetworkPolicyJig {
     }
   }
 }
+
+/** The two client pods a policy scenario expects: one carrying the allowed labels, one not. */
+export const allowedClient = 'client-allowed';
+export const otherClient = 'client-other';
+
+export interface PolicyStep {
+  name: string;
+  settled: boolean;
+  /** Every cell of the last observation. */
+  matrix: string[];
+  /** Only the cells that differ from the expectation. */
+  mismatched: string[];
+}
+
+export interface PolicyScenario {
+  serverIps: string[];
+  steps: PolicyStep[];
+  /** The step that did not settle; the scenario stops there. */
+  failedStep?: PolicyStep;
+}
+
+export interface PolicyScenarioPods {
+  /** Addresses of the running server pod (every family it has). */
+  serverIps: string[];
+  serverLabels: Record<string, string>;
+  /** Labels `allowedClient` carries and `otherClient` does not. */
+  allowedLabels: Record<string, string>;
+  port: number;
+}
+
+/**
+ * The allow/deny scenario every NetworkPolicy row shares, over each server
+ * address: without policy both clients reach the server; under a deny-all
+ * ingress policy neither does; with an allow rule for the allowed labels only
+ * `allowedClient` does. The caller starts the pods (where they run is its
+ * topology); the scenario stops at the first step that does not settle.
+ */
+export async function runPolicyScenario(
+  ctx: CheckContext,
+  pods: PodJig,
+  scenario: PolicyScenarioPods,
+): Promise<PolicyScenario> {
+  const { serverIps, serverLabels, allowedLabels, port } = scenario;
+  const edges = (allowed: boolean, other: boolean): MatrixEdge[] =>
+    serverIps.flatMap((host) => [
+      { from: allowedClient, to: 'server', host, port, expectReachable: allowed },
+      { from: otherClient, to: 'server', host, port, expectReachable: other },
+    ]);
+  const policies = new NetworkPolicyJig(ctx, pods);
+  const steps: PolicyStep[] = [];
+  const step = async (name: string, expected: MatrixEdge[]): Promise<PolicyStep> => {
+    const observed = await policies.waitForMatrix(name, expected, ctx.timeouts.networkPolicy);
+    const done: PolicyStep = {
+      name,
+      settled: observed.settled,
+      matrix: renderMatrix(observed.cells),
+      mismatched: renderMatrix(observed.cells.filter((c) => c.reachable !== c.expectReachable)),
+    };
+    steps.push(done);
+    return done;
+  };
+
+  const open = await step('no policy: both clients reach the server', edges(true, true));
+  if (!open.settled) return { serverIps, steps, failedStep: open };
+  await policies.create(denyAllIngressPolicy(ctx, 'deny-all-ingress', serverLabels));
+  const closed = await step(
+    'deny-all ingress: neither client reaches the server',
+    edges(false, false),
+  );
+  if (!closed.settled) return { serverIps, steps, failedStep: closed };
+  await policies.create(
+    allowIngressFromPodsPolicy(ctx, 'allow-from-client', serverLabels, allowedLabels, port),
+  );
+  const allowed = await step(
+    'allow rule: only the labelled client reaches the server',
+    edges(true, false),
+  );
+  return allowed.settled ? { serverIps, steps } : { serverIps, steps, failedStep: allowed };
+}
