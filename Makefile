@@ -32,7 +32,8 @@ deps: node
 images testbed:
 	testbed/build-all.sh
 
-cluster-up:
+# One command from a fresh machine to a running cluster: builds whatever is missing first.
+cluster-up: images
 	testbed/cluster.sh up $(CLUSTER)
 
 cluster-down:

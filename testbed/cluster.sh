@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib/common.sh"
 REPO_DIR=$(cd "$TESTBED_DIR/.." && pwd)
 action=${1:-}; name=${2:-basic}
-config="$REPO_DIR/kind-configs/$name.yaml"
+config="${RA2_KIND_CONFIG_DIR:-$REPO_DIR/kind-configs}/$name.yaml"
 [[ -f "$config" ]] || die "no cluster definition $config"
 cluster=$(awk '/^name:/ {print $2; exit}' "$config")
 KUBECONFIG_DIR=${RA2_KUBECONFIG_DIR:-$REPO_DIR/.testbed}

@@ -38,5 +38,6 @@ run_ha_phase() {
   "$TESTBED_DIR/cluster.sh" down ha
 }
 
+"$TESTBED_DIR/test-bad-states.sh"
 for p in $phases; do "run_${p}_phase"; done
 log "end-to-end tests passed: $phases"
