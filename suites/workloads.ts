@@ -24,7 +24,7 @@ import {
 } from '../helpers/jigs/oci-parameters.js';
 import { PodJig } from '../helpers/jigs/pod.js';
 import { tryStart } from '../helpers/jigs/pod-start.js';
-import { randomSuffix } from '../helpers/labels.js';
+import { MANAGED_BY, managedByLabel, randomSuffix } from '../helpers/labels.js';
 import { defineSuite } from '../helpers/registry.js';
 import { fail, pass, type Verdict } from '../helpers/verdict.js';
 
@@ -160,11 +160,18 @@ function extendedRequests(pod: V1Pod): string[] {
   ];
 }
 
-/** Workload pods: not in kube-* namespaces, not owned by a DaemonSet, not static (mirror) pods. */
+/**
+ * Workload pods: not in kube-* namespaces, not owned by a DaemonSet, not static
+ * (mirror) pods, not platform pods running at a system-* priority (such as a
+ * storage provisioner's helper pods, which come and go as the suite's own
+ * volumes are made and removed), and not the suite's own probes.
+ */
 export function workloadPods(pods: readonly V1Pod[]): { workloads: V1Pod[]; skipped: number } {
   const workloads = pods.filter((pod) => {
     const ns = pod.metadata?.namespace ?? '';
     if (ns.startsWith('kube-')) return false;
+    if (pod.spec?.priorityClassName?.startsWith('system-')) return false;
+    if (pod.metadata?.labels?.[managedByLabel] === MANAGED_BY) return false;
     if (
       (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet' || o.kind === 'Node')
     )

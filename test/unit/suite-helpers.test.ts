@@ -232,10 +232,22 @@ describe('suite helpers', () => {
         },
         spec: { containers: [] },
       },
+      {
+        metadata: { name: 'helper-pod-delete-pvc-1', namespace: 'local-path-storage' },
+        spec: { priorityClassName: 'system-node-critical', containers: [] },
+      },
+      {
+        metadata: {
+          name: 'probe',
+          namespace: 'ra2-x',
+          labels: { 'app.kubernetes.io/managed-by': 'ra2-conformance' },
+        },
+        spec: { containers: [] },
+      },
     ];
     expect(matchingPods(pods, /multus/i).map((p) => p.pod)).to.deep.equal(['kube-multus-ds-x']);
     const { workloads, skipped } = workloadPods(pods);
     expect(workloads.map((p) => p.metadata?.name)).to.deep.equal(['app']);
-    expect(skipped).to.equal(2);
+    expect(skipped).to.equal(4);
   });
 });
