@@ -30,6 +30,26 @@ export const clusterScopedKinds: readonly { apiVersion: string; kind: string }[]
   { apiVersion: 'v1', kind: 'PersistentVolume' },
 ];
 
+/** Every object of a kind, in all namespaces, that matches a label selector. */
+export async function listByLabel(
+  objects: KubernetesObjectApi,
+  apiVersion: string,
+  kind: string,
+  labelSelector: string,
+): Promise<KubernetesObject[]> {
+  const list = await objects.list(
+    apiVersion,
+    kind,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    labelSelector,
+  );
+  return list.items;
+}
+
 export function leftoverSelector(currentRunId: string): string {
   return `${managedByLabel}=${MANAGED_BY},${runLabel}!=${currentRunId}`;
 }
@@ -67,17 +87,8 @@ export async function removeLeftovers(
   const clusterScoped: { apiVersion: string; kind: string; item: KubernetesObject }[] = [];
   for (const { apiVersion, kind } of clusterScopedKinds) {
     try {
-      const list = await objects.list(
-        apiVersion,
-        kind,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        labelSelector,
-      );
-      for (const item of list.items) clusterScoped.push({ apiVersion, kind, item });
+      for (const item of await listByLabel(objects, apiVersion, kind, labelSelector))
+        clusterScoped.push({ apiVersion, kind, item });
     } catch (err) {
       tolerate(err);
     }

@@ -11,7 +11,7 @@ import {
   KubernetesObjectApi,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { clusterScopedKinds } from '../../../helpers/leftovers.js';
+import { clusterScopedKinds, listByLabel } from '../../../helpers/leftovers.js';
 import { checkLabel, managedByLabel, MANAGED_BY, runLabel } from '../../../helpers/labels.js';
 import { STALE_AFTER_MS } from '../../../helpers/liveness.js';
 import { e2eTimeouts } from './timeouts.js';
@@ -96,17 +96,8 @@ export async function listManagedObjects(
   const found: LabelledObject[] = [];
   for (const { apiVersion, kind } of watchedKinds) {
     try {
-      const list = await cluster.objects.list(
-        apiVersion,
-        kind,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        labelSelector,
-      );
-      for (const item of list.items) found.push(describeObject(kind, item));
+      for (const item of await listByLabel(cluster.objects, apiVersion, kind, labelSelector))
+        found.push(describeObject(kind, item));
     } catch (err) {
       // A kind this cluster does not serve cannot hold leftovers.
       if (isNotFound(err)) continue;
