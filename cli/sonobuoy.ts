@@ -20,7 +20,7 @@ import type { Catalog, CatalogRow } from '../catalog/types.js';
 import { loadAttestations } from '../helpers/attestations.js';
 import { EnvironmentError, oneLine, UsageError } from '../helpers/errors.js';
 import { DEFAULT_PROBE_IMAGE } from '../helpers/images.js';
-import { countResults, exitCodeFor } from '../helpers/outcome.js';
+import { buildRunReport } from '../helpers/outcome.js';
 import { bindSuites, type Check } from '../helpers/registry.js';
 import { ConsoleReporter, type TextSink } from '../helpers/reporters/console.js';
 import { renderJson } from '../helpers/reporters/json.js';
@@ -299,14 +299,7 @@ export function completeReport(
     return result;
   });
   const info = recorded.info ?? { ...fallbackInfo, total: results.length };
-  return {
-    info: { ...info, total: results.length },
-    results,
-    counts: countResults(results),
-    finishedAt: at,
-    exitCode: exitCodeFor(results),
-    interrupted: stop?.message,
-  };
+  return buildRunReport({ ...info, total: results.length }, results, at, stop?.message);
 }
 
 /** Writes the results directory, then the done file naming it; the done file last and atomically. */

@@ -1,6 +1,7 @@
 /** Counting results and turning them into the run's exit code. */
 import type { SectionKey } from '../catalog/types.js';
 import type { CheckResult, CheckStatus } from './results.js';
+import type { RunInfo, RunReport } from './reporters/reporter.js';
 
 export type Counts = Record<CheckStatus, number>;
 
@@ -43,4 +44,21 @@ export const EXIT_USAGE_OR_ENVIRONMENT = 2;
 
 export function exitCodeFor(results: readonly CheckResult[]): number {
   return results.some(isBlocking) ? EXIT_MUST_FAILED : EXIT_OK;
+}
+
+/** A run's report: the counts and exit code always derive from the results. */
+export function buildRunReport(
+  info: RunInfo,
+  results: CheckResult[],
+  finishedAt: string,
+  interrupted?: string,
+): RunReport {
+  return {
+    info,
+    results,
+    counts: countResults(results),
+    finishedAt,
+    exitCode: exitCodeFor(results),
+    ...(interrupted !== undefined ? { interrupted } : {}),
+  };
 }

@@ -23,7 +23,7 @@ import { removeLeftovers } from './leftovers.js';
 import { RunHeartbeat } from './liveness.js';
 import { createCheckNamespace } from './namespace.js';
 import { resolveProfile } from './nodes.js';
-import { countResults, exitCodeFor } from './outcome.js';
+import { buildRunReport } from './outcome.js';
 import { bindSuites, type Check, type Suite } from './registry.js';
 import type { Reporter, RunInfo, RunReport } from './reporters/reporter.js';
 import { NOT_IMPLEMENTED_REASON, type CheckResult } from './results.js';
@@ -270,14 +270,7 @@ export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
   }
   if (options.signal?.aborted) interrupted ??= oneLine(options.signal.reason ?? 'interrupted');
 
-  const report: RunReport = {
-    info,
-    results,
-    counts: countResults(results),
-    finishedAt: new Date().toISOString(),
-    exitCode: exitCodeFor(results),
-    interrupted,
-  };
+  const report = buildRunReport(info, results, new Date().toISOString(), interrupted);
   await notify(reporters, (r) => r.onRunEnd?.(report), warn);
   return report;
 }

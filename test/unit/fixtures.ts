@@ -3,7 +3,7 @@ import { loadCatalog } from '../../catalog/index.js';
 import type { CatalogRow } from '../../catalog/types.js';
 import type { RunReport } from '../../helpers/reporters/reporter.js';
 import type { CheckResult, CheckStatus } from '../../helpers/results.js';
-import { countResults, exitCodeFor } from '../../helpers/outcome.js';
+import { buildRunReport } from '../../helpers/outcome.js';
 
 export const catalog = loadCatalog();
 
@@ -32,8 +32,8 @@ export function result(
 }
 
 export function report(results: CheckResult[]): RunReport {
-  return {
-    info: {
+  return buildRunReport(
+    {
       runId: 'run-1',
       release: catalog.release,
       releaseTitle: catalog.title,
@@ -43,8 +43,6 @@ export function report(results: CheckResult[]): RunReport {
       total: results.length,
     },
     results,
-    counts: countResults(results),
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    exitCode: exitCodeFor(results),
-  };
+    '2026-01-01T00:01:00.000Z',
+  );
 }

@@ -22,7 +22,7 @@ import type { RunReport } from '../../helpers/reporters/reporter.js';
 import type { CheckResult } from '../../helpers/results.js';
 import type { RunOptions, runSuite } from '../../helpers/runner.js';
 import { isSelected } from '../../helpers/selection.js';
-import { countResults, exitCodeFor } from '../../helpers/outcome.js';
+import { buildRunReport } from '../../helpers/outcome.js';
 import { allSuites } from '../../suites/index.js';
 import { catalog } from './fixtures.js';
 
@@ -106,14 +106,12 @@ function fakeRunner(behaviour: {
       results.push(result);
       for (const r of options.reporters ?? []) await r.onCheckEnd?.(result, index, checks.length);
     }
-    const report: RunReport = {
+    const report = buildRunReport(
       info,
       results,
-      counts: countResults(results),
-      finishedAt: new Date().toISOString(),
-      exitCode: exitCodeFor(results),
-      interrupted: options.signal?.aborted ? 'interrupted' : undefined,
-    };
+      new Date().toISOString(),
+      options.signal?.aborted ? 'interrupted' : undefined,
+    );
     for (const r of options.reporters ?? []) await r.onRunEnd?.(report);
     return report;
   };
