@@ -63,7 +63,8 @@ pod_ip() { kc get pod -n "$NS" "$1" -o json | jq -r --arg fam "$2" '.status.podI
 # reach FROM IP: the client pod fetches /hostname from IP; prints the answer.
 reach() {
   local url="http://$2:8080/hostname"; [[ $2 == *:* ]] && url="http://[$2]:8080/hostname"
-  kc exec -n "$NS" "$1" -- curl -sS --max-time 5 "$url" 2>&1
+  # stdout only: kubectl exec may print websocket notices on stderr
+  kc exec -n "$NS" "$1" -- curl -sS --max-time 5 "$url" 2>/dev/null || true
 }
 
 check_pod_network_and_dns() {
@@ -81,45 +82,39 @@ check_pod_network_and_dns() {
   pass "DNS resolves kubernetes.default: $(grep -A1 'Name:' <<<"$out" | grep Address | head -1 | xargs)"
 }
 
+# run_on_claim NAME SCRIPT: a pod mounting claim "data" at /data runs SCRIPT to completion; prints its log.
+run_on_claim() {
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata: { name: $1, namespace: $NS }
+spec:
+  restartPolicy: Never
+  containers:
+    - name: c
+      image: $PROBE
+      command: [sh, -c, "$2"]
+      volumeMounts: [{ name: data, mountPath: /data }]
+  volumes: [{ name: data, persistentVolumeClaim: { claimName: data } }]
+YAML
+  kc wait -n "$NS" --for=jsonpath='{.status.phase}'=Succeeded "pod/$1" --timeout=120s >/dev/null \
+    || fail "$1 pod did not finish: $(kc get pvc,pod -n "$NS" -o wide 2>&1 | tr '\n' ' ')"
+  kc logs -n "$NS" "$1"
+}
+
 check_pvc_roundtrip() {
-  local bytes
+  local bytes read
   kc apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: PersistentVolumeClaim
 metadata: { name: data, namespace: $NS }
 spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 16Mi } } }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: writer, namespace: $NS }
-spec:
-  restartPolicy: Never
-  containers:
-    - name: w
-      image: $PROBE
-      command: [sh, -c, "head -c 4096 /dev/urandom > /data/blob && sha256sum /data/blob | cut -d' ' -f1"]
-      volumeMounts: [{ name: data, mountPath: /data }]
-  volumes: [{ name: data, persistentVolumeClaim: { claimName: data } }]
 YAML
-  kc wait -n "$NS" --for=jsonpath='{.status.phase}'=Succeeded pod/writer --timeout=120s >/dev/null \
-    || fail "writer pod did not finish: $(kc get pvc,pod -n "$NS" -o wide 2>&1 | tr '\n' ' ')"
+  bytes=$(run_on_claim writer "head -c 4096 /dev/urandom > /data/blob && sha256sum /data/blob | cut -d' ' -f1")
   [[ $(kc get pvc -n "$NS" data -o jsonpath='{.status.phase}') == Bound ]] || fail "PVC not Bound"
-  bytes=$(kc logs -n "$NS" writer)
-  kc apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Pod
-metadata: { name: reader, namespace: $NS }
-spec:
-  restartPolicy: Never
-  containers:
-    - name: r
-      image: $PROBE
-      command: [sh, -c, "sha256sum /data/blob | cut -d' ' -f1"]
-      volumeMounts: [{ name: data, mountPath: /data }]
-  volumes: [{ name: data, persistentVolumeClaim: { claimName: data } }]
-YAML
-  kc wait -n "$NS" --for=jsonpath='{.status.phase}'=Succeeded pod/reader --timeout=120s >/dev/null || fail "reader pod did not finish"
-  [[ $(kc logs -n "$NS" reader) == "$bytes" ]] || fail "reader saw other bytes than the writer wrote"
+  # set -e ends the script here too when a pod fails (fail runs in the substitution's subshell)
+  read=$(run_on_claim reader "sha256sum /data/blob | cut -d' ' -f1")
+  [[ "$read" == "$bytes" ]] || fail "reader saw other bytes ($read) than the writer wrote ($bytes)"
   pass "PVC of the default class $(kc get pvc -n "$NS" data -o jsonpath='{.spec.storageClassName}') bound; reader read the writer's bytes ($bytes)"
 }
 
