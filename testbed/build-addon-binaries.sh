@@ -21,6 +21,23 @@ build_etcd() {
     && go build -trimpath -ldflags "-s -w" -o "$dir/etcdctl" go.etcd.io/etcd/etcdctl/v3)
 }
 
+# kube-router is built from its module with the test bed's patches applied (testbed/patches/kube-router-*),
+# so its cache and image tag carry KUBE_ROUTER_BUILD as well as the upstream version.
+build_kube_router() {
+  local dir src patch; dir=$(cache_dir "kube-router-$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD")
+  [[ -x "$dir/kube-router" ]] && return
+  log "building kube-router $KUBE_ROUTER_VERSION with $(ls "$TESTBED_DIR"/patches/kube-router-*.patch | wc -l) patch(es)"
+  src=$(mktemp -d)
+  cp -r "$(cd "$TESTBED_DIR/go/k8s" && GOFLAGS= go mod download -json \
+    "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION" | jq -r .Dir)/." "$src"
+  chmod -R u+w "$src"
+  for patch in "$TESTBED_DIR"/patches/kube-router-*.patch; do
+    patch -s -d "$src" -p1 < "$patch" || die "kube-router patch $(basename "$patch") does not apply"
+  done
+  (cd "$src" && go build -trimpath -ldflags "-s -w" -o "$dir/kube-router" ./cmd/kube-router)
+  rm -rf "$src"
+}
+
 # The sandbox's pause process is C; it is built statically from the source in the Kubernetes module.
 build_pause() {
   local dir src; dir=$(cache_dir "pause-$PAUSE_VERSION")
@@ -35,7 +52,7 @@ build_pause() {
 build_etcd
 go_install coredns "github.com/coredns/coredns@$COREDNS_VERSION"
 go_install crictl "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
-go_install kube-router "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION"
+build_kube_router
 go_install local-path-provisioner "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"
 build_pause
 log "add-on binaries ready"

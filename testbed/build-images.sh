@@ -5,27 +5,7 @@ source "$(dirname "$0")/lib/common.sh"
 KUBE_BIN=$(cache_dir "kubernetes-$KUBERNETES_VERSION")
 ETCD_TAG="${ETCD_VERSION#v}-0"
 
-# image NAME BASE ENTRYPOINT FILE[:DEST]...: each FILE goes to DEST (default /usr/local/bin/) of an image FROM BASE.
-image() {
-  local name=$1 base=$2 entrypoint=$3; shift 3
-  if docker image inspect "$name" >/dev/null 2>&1 && [[ -z "${RA2_REBUILD:-}" ]]; then return; fi
-  local ctx f; ctx=$(mktemp -d)
-  for f in "$@"; do cp "${f%%:*}" "$ctx/"; done
-  {
-    echo "FROM $base"
-    for f in "$@"; do
-      local src=${f%%:*} dest=/usr/local/bin/
-      [[ $f == *:* ]] && dest=${f#*:}
-      echo "COPY $(basename "$src") $dest"
-    done
-    echo 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin'
-    [[ -n "$entrypoint" ]] && echo "ENTRYPOINT [\"$entrypoint\"]"
-    echo "LABEL org.opencontainers.image.source=ra2-testbed"
-  } > "$ctx/Dockerfile"
-  docker build -q -t "$name" "$ctx" >/dev/null
-  rm -rf "$ctx"
-  log "built $name"
-}
+source "$TESTBED_DIR/lib/image.sh"
 
 TINY="$IMAGE_PREFIX/tiny-base:$DEBIAN_SUITE"
 NET="$IMAGE_PREFIX/net-base:$DEBIAN_SUITE"
@@ -36,8 +16,8 @@ image "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION" "$NET" "" "$KUBE_BIN/kube
 image "registry.k8s.io/etcd:$ETCD_TAG" "$TINY" "" "$(cache_dir "etcd-$ETCD_VERSION")/etcd" "$(cache_dir "etcd-$ETCD_VERSION")/etcdctl"
 image "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$TINY" /usr/local/bin/coredns "$(cache_dir "coredns-$COREDNS_VERSION")/coredns"
 image "registry.k8s.io/pause:$PAUSE_VERSION" "$TINY" /usr/local/bin/pause "$(cache_dir "pause-$PAUSE_VERSION")/pause"
-image "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION" "$NET" /usr/local/bin/kube-router \
-  "$(cache_dir "kube-router-$KUBE_ROUTER_VERSION")/kube-router"
+image "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD" "$NET" /usr/local/bin/kube-router \
+  "$(cache_dir "kube-router-$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD")/kube-router"
 image "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$TINY" "" \
   "$(cache_dir "local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION")/local-path-provisioner"
 # The probe image the suite schedules: agnhost's servers plus sh, ip, nslookup/dig, nc and curl.

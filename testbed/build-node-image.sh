@@ -4,7 +4,13 @@
 # cluster runs preloaded into containerd's k8s.io namespace, so that no node ever pulls.
 source "$(dirname "$0")/lib/common.sh"
 KUBE_BIN=$(cache_dir "kubernetes-$KUBERNETES_VERSION")
-if docker image inspect "$NODE_IMAGE" >/dev/null 2>&1 && [[ -z "${RA2_REBUILD:-}" ]]; then
+# The image is labelled with a fingerprint of everything it is made of (pinned versions, manifests,
+# this script, the preloaded images' IDs), so a change to any of them rebuilds it.
+fingerprint=$({ cat "$TESTBED_DIR/versions.env" "$TESTBED_DIR"/manifests/*.yaml "$0"
+  preloaded_images | xargs docker image inspect -f '{{.Id}}'; } | sha256sum | cut -c1-16) \
+  || die "a preloaded image is missing: run testbed/build-images.sh first"
+if [[ $(docker image inspect -f '{{index .Config.Labels "ra2.testbed/inputs"}}' "$NODE_IMAGE" 2>/dev/null) == "$fingerprint" \
+   && -z "${RA2_REBUILD:-}" ]]; then
   log "$NODE_IMAGE is up to date"; exit 0
 fi
 
@@ -60,7 +66,8 @@ mapfile -t images < <(preloaded_images)
 docker save "${images[@]}" | docker exec -i "$builder" ctr --namespace=k8s.io images import \
   --all-platforms --no-unpack --digests - >/dev/null   # kind's kubelet config never garbage-collects images
 docker exec "$builder" sh -c 'pkill containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done; rm -rf /run/containerd'
-docker commit -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' -c 'CMD []' "$builder" "$NODE_IMAGE" >/dev/null
+docker commit -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' -c 'CMD []' \
+  -c "LABEL ra2.testbed/inputs=$fingerprint" "$builder" "$NODE_IMAGE" >/dev/null
 docker rm -f -v "$builder" >/dev/null && builder=
 docker rmi "$NODE_IMAGE-rootfs" >/dev/null
 log "built $NODE_IMAGE"

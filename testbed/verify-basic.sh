@@ -3,25 +3,15 @@
 #  1. every node Ready, every kube-system pod Running, and every image on every node built here;
 #  2. pod-to-pod across workers over IPv4 and IPv6; DNS resolves kubernetes.default;
 #  3. a PVC of the default class binds, one pod writes, a second pod reads the same bytes;
-#  4. traffic that flows without policy is blocked by deny-all and flows again after an allow rule.
+#  4. traffic that flows without policy is blocked by deny-all and flows again after an allow rule (IPv4 and IPv6).
 source "$(dirname "$0")/lib/common.sh"
 name=${1:-basic}
 kubeconfig=$("$TESTBED_DIR/cluster.sh" kubeconfig "$name")
 cluster=$(basename "$kubeconfig" .kubeconfig)
 NS=ra2-testbed-smoke
-PROBE="$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION"
-kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-pass() { printf 'ok: %s\n' "$*"; }
-# eventually SECONDS CMD...: policy programming is asynchronous, so poll CMD until it holds or time runs out.
-eventually() {
-  local deadline=$((SECONDS + $1)); shift
-  until "$@"; do (( SECONDS < deadline )) || return 1; sleep 2; done
-}
+source "$TESTBED_DIR/lib/verify.sh"
 reaches() { [[ $(reach client "$1") == server ]]; }
 blocked() { ! reaches "$1"; }
-cleanup() { kc delete namespace "$NS" --wait=false --ignore-not-found >/dev/null 2>&1 || true; }
-trap cleanup EXIT
 
 check_nodes_and_system_pods() {
   local notready pending
@@ -63,8 +53,7 @@ pod_ip() { kc get pod -n "$NS" "$1" -o json | jq -r --arg fam "$2" '.status.podI
 # reach FROM IP: the client pod fetches /hostname from IP; prints the answer.
 reach() {
   local url="http://$2:8080/hostname"; [[ $2 == *:* ]] && url="http://[$2]:8080/hostname"
-  # stdout only: kubectl exec may print websocket notices on stderr
-  kc exec -n "$NS" "$1" -- curl -sS --max-time 5 "$url" 2>/dev/null || true
+  http_get "$1" "$url"
 }
 
 check_pod_network_and_dns() {
@@ -118,17 +107,20 @@ YAML
   pass "PVC of the default class $(kc get pvc -n "$NS" data -o jsonpath='{.spec.storageClassName}') bound; reader read the writer's bytes ($bytes)"
 }
 
+# Both address families: the pod network enforces policy on each of them.
 check_network_policy() {
-  local ip out; ip=$(pod_ip server 4)
-  out=$(reach client "$ip"); [[ "$out" == server ]] || fail "no traffic before any policy: $out"
+  local ip ip4 ip6; ip4=$(pod_ip server 4); ip6=$(pod_ip server 6)
+  for ip in "$ip4" "$ip6"; do reaches "$ip" || fail "no traffic to $ip before any policy: $(reach client "$ip")"; done
   kc apply -f - >/dev/null <<YAML
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: deny-all, namespace: $NS }
 spec: { podSelector: {}, policyTypes: [Ingress] }
 YAML
-  eventually 30 blocked "$ip" || fail "traffic still flows 30s after deny-all"
-  pass "deny-all NetworkPolicy blocks client -> server"
+  for ip in "$ip4" "$ip6"; do
+    eventually 30 blocked "$ip" || fail "traffic to $ip still flows 30s after deny-all"
+  done
+  pass "deny-all NetworkPolicy blocks client -> server over IPv4 and IPv6"
   kc apply -f - >/dev/null <<YAML
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -138,12 +130,13 @@ spec:
   policyTypes: [Ingress]
   ingress: [{ from: [{ podSelector: { matchLabels: { app: client } } }] }]
 YAML
-  eventually 30 reaches "$ip" || fail "traffic still blocked 30s after the allow rule: $(reach client "$ip")"
-  pass "allow rule lets client -> server through again"
+  for ip in "$ip4" "$ip6"; do
+    eventually 30 reaches "$ip" || fail "traffic to $ip still blocked 30s after the allow rule: $(reach client "$ip")"
+  done
+  pass "allow rule lets client -> server through again over IPv4 and IPv6"
 }
 
-kc delete namespace "$NS" --ignore-not-found --wait=true >/dev/null
-kc create namespace "$NS" >/dev/null
+fresh_namespace
 check_nodes_and_system_pods
 check_images_built_here
 check_pod_network_and_dns

@@ -21,7 +21,7 @@ preloaded_images() {
     "registry.k8s.io/kube-apiserver:$KUBERNETES_VERSION" "registry.k8s.io/kube-controller-manager:$KUBERNETES_VERSION" \
     "registry.k8s.io/kube-scheduler:$KUBERNETES_VERSION" "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION" \
     "registry.k8s.io/etcd:$etcd_tag" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" \
-    "registry.k8s.io/pause:$PAUSE_VERSION" "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION" \
+    "registry.k8s.io/pause:$PAUSE_VERSION" "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD" \
     "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$IMAGE_PREFIX/tiny-base:$DEBIAN_SUITE" \
     "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION"
 }
