@@ -13,6 +13,8 @@ kubeconfig="$KUBECONFIG_DIR/$cluster.kubeconfig"
 image=${NODE_IMAGE_OVERRIDE:-$NODE_IMAGE}
 # Huge pages each definition needs reserved on the host (the network-intensive bed asks for some).
 min_hugepages=$(awk '/^# ra2-testbed: min-hugepages=/ {split($0, a, "="); print a[2]}' "$config")
+# Add-on sets installed after the cluster settles (network-intensive: testbed/ni/install.sh).
+addons=$(awk '/^# ra2-testbed: addons=/ {split($0, a, "="); print a[2]}' "$config")
 
 kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
 
@@ -55,11 +57,21 @@ wait_settled() {
   return 1
 }
 
+install_addons() {
+  case "$addons" in
+    "") ;;
+    network-intensive) "$TESTBED_DIR/ni/install.sh" "$cluster" "$kubeconfig" \
+      || die "installing the network-intensive add-ons on $cluster failed (the cluster is kept for inspection)" ;;
+    *) die "unknown add-on set '$addons' in $config" ;;
+  esac
+}
+
 up() {
   mkdir -p "$KUBECONFIG_DIR"
   if cluster_exists; then
     if [[ -z "${RA2_RECREATE:-}" ]] && cluster_healthy; then
-      log "reusing healthy cluster $cluster"; wait_settled || die "cluster $cluster exists but did not settle"; return
+      log "reusing healthy cluster $cluster"; wait_settled || die "cluster $cluster exists but did not settle"
+      install_addons; return
     fi
     log "replacing cluster $cluster (unhealthy, or RA2_RECREATE set)"
     kind delete cluster --name "$cluster" >/dev/null
@@ -74,14 +86,20 @@ up() {
     [[ -n "${RA2_KEEP_BROKEN:-}" ]] || kind delete cluster --name "$cluster" >/dev/null 2>&1 || true
     die "cluster $cluster did not settle: nodes or kube-system pods not ready"
   fi
+  install_addons
   log "cluster $cluster is up; KUBECONFIG=$kubeconfig"
 }
 
 down() {
-  cluster_exists || { log "no cluster $cluster"; return; }
-  kind delete cluster --name "$cluster" >/dev/null
+  if cluster_exists; then
+    kind delete cluster --name "$cluster" >/dev/null
+    log "deleted cluster $cluster"
+  else
+    log "no cluster $cluster"
+  fi
   rm -f "$kubeconfig"
-  log "deleted cluster $cluster"
+  # the extra Docker networks testbed/ni/install.sh made for this cluster's nodes
+  docker network ls -q --filter "name=^$cluster-net" | xargs -r docker network rm >/dev/null
 }
 
 case "$action" in

@@ -30,6 +30,9 @@ const firstSlice = {
     'ra2.ch.006',
     'ra2.stg.005',
     'ra2.k8s.010',
+    // NetworkPolicy enforced over IPv4 and IPv6 (the green case; red before the kube-router patch)
+    'ra2.k8s.014',
+    'ra2.ntw.014',
   ],
   fail: ['ra2.ch.010', 'ra2.ch.012', 'ra2.k8s.003'],
 } as const;
