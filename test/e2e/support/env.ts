@@ -9,6 +9,10 @@ export const clusterEnv = {
     variable: 'RA2_E2E_KUBECONFIG',
     hint: 'testbed/cluster.sh up basic, then RA2_E2E_KUBECONFIG=.testbed/ra2-basic.kubeconfig',
   },
+  networkIntensive: {
+    variable: 'RA2_E2E_NI_KUBECONFIG',
+    hint: 'testbed/cluster.sh up network-intensive, then RA2_E2E_NI_KUBECONFIG=.testbed/ra2-network-intensive.kubeconfig',
+  },
   alphaApi: {
     variable: 'RA2_E2E_ALPHA_KUBECONFIG',
     hint: 'testbed/cluster.sh up alpha-api, then RA2_E2E_ALPHA_KUBECONFIG=.testbed/ra2-alpha-api.kubeconfig',

@@ -1,0 +1,77 @@
+/**
+ * The suite on the network-intensive test bed (kind-configs/network-intensive.yaml):
+ * the rows that only skip or fail on the basic bed (Multus, whereabouts, huge
+ * pages, exclusive CPUs, NFD, device plugins) run against a cluster that has
+ * them, and must pass, each with the evidence it observed.
+ */
+import path from 'node:path';
+import { expect } from 'chai';
+import { describeResult, outputDir, runCli, type CliResult } from '../e2e/support/cli.js';
+import { openCluster, waitForNoLeftovers } from '../e2e/support/cluster.js';
+import { requireKubeconfig } from '../e2e/support/env.js';
+import { readJsonReport, resultOf, verdictTable, type JsonReport } from '../e2e/support/results.js';
+import { e2eTimeouts, withMargin } from '../e2e/support/timeouts.js';
+
+/** Rows the network-intensive bed is built to satisfy, and what in it satisfies them. */
+const satisfiedByTheBed: Record<string, string> = {
+  'ra2.ch.001': 'hugepages-2Mi allocatable, a pod maps a huge page',
+  'ra2.ch.018': 'Node Feature Discovery labels on the nodes',
+  'ra2.k8s.006': 'topologyManagerPolicy single-numa-node and cpuManagerPolicy static',
+  'ra2.k8s.007': 'the sample device plugin registers an extended resource',
+  'ra2.k8s.009': 'a Guaranteed pod gets an exclusive CPU',
+  'ra2.ntw.003': 'Multus: several network attachments in one pod',
+  'ra2.ntw.004': 'Multus: attachments presented as extra interfaces',
+  'ra2.ntw.005': 'Multus runs as the multiplexer',
+  'ra2.ntw.006': 'Multus delegates to CNI plugins',
+  'ra2.ntw.007': 'macvlan and bridge attachments beside the default network',
+  'ra2.ntw.009': 'NetworkAttachmentDefinitions carry CNI configurations',
+  'ra2.ntw.012': 'a device plugin advertises allocatable devices',
+  'ra2.ntw.015': 'whereabouts hands out cluster-wide unique addresses',
+  'ra2.app.006': 'a pod consumes an additional, non-default connection point',
+  'ra2.app.009': 'a pod consumes a device-plugin resource',
+  'ra2.app.010': 'a pod is scheduled by an NFD label',
+};
+const ids = Object.keys(satisfiedByTheBed);
+
+describe('ra2 run on the network-intensive cluster', function () {
+  this.timeout(withMargin(e2eTimeouts.fullRun));
+  const kubeconfig = requireKubeconfig('networkIntensive');
+  let run: CliResult;
+  let report: JsonReport;
+
+  before(async () => {
+    const dir = outputDir('network-intensive');
+    run = await runCli(
+      [
+        'run',
+        '--kubeconfig',
+        kubeconfig,
+        '--focus',
+        ids.join(','),
+        '--json',
+        path.join(dir, 'results.json'),
+      ],
+      e2eTimeouts.fullRun,
+    );
+    if (run.exitCode !== 0 && run.exitCode !== 1)
+      throw new Error(`the run did not complete: ${describeResult(run)}`);
+    report = readJsonReport(path.join(dir, 'results.json'));
+    console.log(verdictTable(report, ids).replace(/^/gm, '      '));
+  });
+
+  it('detects the network-intensive profile from the workers’ labels', () => {
+    expect(report.profile).to.equal('network-intensive');
+  });
+
+  for (const [id, reason] of Object.entries(satisfiedByTheBed)) {
+    it(`${id} passes (${reason})`, () => {
+      const result = resultOf(report, id);
+      expect(result.status, `${id}: ${result.message}`).to.equal('passed');
+      expect(result.message, id).to.be.a('string').and.have.length.above(0);
+    });
+  }
+
+  it('leaves nothing behind', async () => {
+    await waitForNoLeftovers(openCluster(kubeconfig), [report.runId]);
+  });
+});

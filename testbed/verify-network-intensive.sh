@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Acceptance of the network-intensive test bed; exits non-zero at the first requirement that does not hold:
+#  1. a pod with five extra attachments (ni-net1..5) shows net1..net5 with addresses inside and in its
+#     network-status annotation; a second one on the other worker gets distinct whereabouts addresses
+#     and the two reach each other on every secondary network;
+#  2. a Guaranteed pod with 1 integer CPU gets an exclusive cpuset, not shared with a best-effort pod;
+#  3. a pod requesting hugepages-2Mi mounts hugetlbfs and allocates a huge page, charged to its cgroup;
+#  4. nodes carry NFD labels; the device plugin's extended resource is allocatable and a pod using it runs;
+#  5. a LoadBalancer Service gets an address that a pod and this host reach; an Ingress with no class
+#     gets the default IngressClass and routes HTTP by Host to its backend.
+source "$(dirname "$0")/lib/common.sh"
+name=${1:-network-intensive}
+kubeconfig=$("$TESTBED_DIR/cluster.sh" kubeconfig "$name")
+NS=ra2-testbed-ni
+source "$TESTBED_DIR/lib/verify.sh"
+EXTENDED_RESOURCE=example.com/resource
+mapfile -t workers < <(kc get nodes -l anuket.io/profile-network-intensive=true -o name | cut -d/ -f2 | sort)
+
+# probe NAME NODE [ANNOTATIONS_JSON [RESOURCES_JSON [VOLUMES_JSON MOUNTS_JSON]]]: an agnhost netexec pod.
+probe() {
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata: { name: $1, namespace: $NS, labels: { app: $1 }, annotations: ${3:-{\}} }
+spec:
+  nodeName: $2
+  containers:
+    - name: agnhost
+      image: $PROBE
+      imagePullPolicy: Never
+      args: [netexec, --http-port=8080]
+      resources: ${4:-{\}}
+      volumeMounts: ${6:-[]}
+  volumes: ${5:-[]}
+YAML
+}
+ready() { kc wait -n "$NS" --for=condition=Ready "${@/#/pod/}" --timeout=120s >/dev/null \
+  || fail "pods $* not Ready: $(kc get pods -n "$NS" -o wide --no-headers 2>&1 | tr '\n' ';') $(kc get events -n "$NS" --field-selector type=Warning -o custom-columns=M:.message --no-headers 2>&1 | tail -3 | tr '\n' ';')"; }
+in_pod() { local pod=$1; shift; kc exec -n "$NS" "$pod" -- sh -c "$*" 2>/dev/null; }
+# inside_addr POD IFACE: the IPv4 address the pod itself sees on IFACE.
+inside_addr() { in_pod "$1" "ip -4 -o addr show dev $2" | awk '{print $4}' | cut -d/ -f1; }
+# status_addr POD IFACE: the address Multus reported for IFACE in the pod's network-status annotation.
+status_addr() {
+  kc get pod -n "$NS" "$1" -o json \
+    | jq -r --arg i "$2" '.metadata.annotations["k8s.v1.cni.cncf.io/network-status"] // "[]" | fromjson | .[] | select(.interface == $i) | .ips[0] // empty'
+}
+
+check_workers() {
+  (( ${#workers[@]} >= 2 )) || fail "need 2 workers labelled anuket.io/profile-network-intensive=true, found ${#workers[@]}"
+  pass "network-intensive workers: ${workers[*]}"
+}
+
+check_five_networks() {
+  local nets="default/ni-net1,default/ni-net2,default/ni-net3,default/ni-net4,default/ni-net5" pod n a b
+  probe multi-a "${workers[0]}" "{k8s.v1.cni.cncf.io/networks: \"$nets\"}"
+  probe multi-b "${workers[1]}" "{k8s.v1.cni.cncf.io/networks: \"$nets\"}"
+  ready multi-a multi-b
+  for pod in multi-a multi-b; do
+    for n in 1 2 3 4 5; do
+      a=$(inside_addr "$pod" "net$n"); b=$(status_addr "$pod" "net$n")
+      [[ $a == 10.250.$n.* ]] || fail "$pod: net$n inside the pod has '${a:-no address}', not one of 10.250.$n.0/24"
+      [[ $a == "$b" ]] || fail "$pod: net$n is $a inside but '${b:-absent}' in the network-status annotation"
+    done
+  done
+  pass "multi-a and multi-b each show net1..net5 with addresses, inside and in network-status"
+  for n in 1 2 3 4 5; do
+    a=$(inside_addr multi-a "net$n"); b=$(inside_addr multi-b "net$n")
+    [[ $a != "$b" ]] || fail "whereabouts gave both pods $a on net$n"
+    [[ $(http_get multi-a "http://$b:8080/hostname") == multi-b ]] \
+      || fail "multi-a (${workers[0]}) does not reach multi-b (${workers[1]}) at $b on net$n"
+  done
+  pass "distinct whereabouts addresses; multi-a on ${workers[0]} reaches multi-b on ${workers[1]} over net1..net5"
+}
+
+# expand_cpus LIST: "0-2,5" -> "0 1 2 5".
+expand_cpus() {
+  local part out=()
+  IFS=, read -r -a parts <<< "$1"
+  for part in "${parts[@]}"; do
+    if [[ $part == *-* ]]; then out+=($(seq "${part%-*}" "${part#*-}")); else out+=("$part"); fi
+  done
+  echo "${out[*]}"
+}
+allowed_cpus() { in_pod "$1" "grep Cpus_allowed_list /proc/self/status" | awk '{print $2}'; }
+
+check_exclusive_cpu() {
+  local pinned shared cpu
+  probe pinned "${workers[0]}" '{}' '{requests: {cpu: "1", memory: 64Mi}, limits: {cpu: "1", memory: 64Mi}}'
+  probe shared "${workers[0]}"
+  ready pinned shared
+  [[ $(kc get pod -n "$NS" pinned -o jsonpath='{.status.qosClass}') == Guaranteed ]] || fail "pinned is not Guaranteed"
+  pinned=$(expand_cpus "$(allowed_cpus pinned)"); shared=$(expand_cpus "$(allowed_cpus shared)")
+  [[ $(wc -w <<< "$pinned") == 1 ]] || fail "the Guaranteed 1-CPU pod may run on CPUs '$pinned', not exactly one"
+  for cpu in $shared; do
+    [[ $cpu != "$pinned" ]] || fail "CPU $pinned of the Guaranteed pod is shared with the best-effort pod (CPUs $shared)"
+  done
+  pass "Guaranteed pod has CPU $pinned to itself on ${workers[0]}; the best-effort pod runs on CPUs $shared"
+}
+
+check_hugepages() {
+  local out
+  probe huge "${workers[1]}" '{}' '{requests: {hugepages-2Mi: 4Mi, memory: 64Mi, cpu: 100m}, limits: {hugepages-2Mi: 4Mi, memory: 64Mi, cpu: 100m}}' \
+    '[{name: hp, emptyDir: {medium: HugePages-2Mi}}]' '[{name: hp, mountPath: /hugepages}]'
+  ready huge
+  out=$(in_pod huge 'grep -c " /hugepages hugetlbfs " /proc/mounts; fallocate -l 2097152 /hugepages/page && stat -c %s /hugepages/page;
+    cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.usage_in_bytes 2>/dev/null || cat /sys/fs/cgroup/hugetlb.2MB.current' | tr '\n' ' ')
+  read -r mounts size usage <<< "$out"
+  [[ $mounts == 1 ]] || fail "no hugetlbfs mounted at /hugepages in the pod"
+  [[ $size == 2097152 && ${usage:-0} -ge 2097152 ]] || fail "no huge page allocated: file ${size:-none} bytes, hugetlb usage ${usage:-unknown}"
+  pass "hugetlbfs at /hugepages; a 2 MiB page allocated and charged to the pod (hugetlb usage $usage bytes)"
+}
+
+check_nfd_and_device_plugin() {
+  local node labels alloc
+  for node in "${workers[@]}"; do
+    labels=$(kc get node "$node" -o json | jq '[.metadata.labels | keys[] | select(startswith("feature.node.kubernetes.io/"))] | length')
+    (( labels > 0 )) || fail "$node has no feature.node.kubernetes.io/* labels"
+    alloc=$(kc get node "$node" -o json | jq -r --arg r "$EXTENDED_RESOURCE" '.status.allocatable[$r] // "0"')
+    (( alloc > 0 )) || fail "$node: $EXTENDED_RESOURCE allocatable is $alloc"
+  done
+  pass "every worker carries NFD labels (e.g. $labels on $node) and $EXTENDED_RESOURCE allocatable ($alloc on $node)"
+  probe device "${workers[0]}" '{}' "{requests: {$EXTENDED_RESOURCE: 1}, limits: {$EXTENDED_RESOURCE: 1}}"
+  ready device
+  pass "a pod requesting $EXTENDED_RESOURCE: 1 runs on ${workers[0]}"
+}
+
+lb_address() { kc get "$1" -n "$NS" "$2" -o jsonpath='{.status.loadBalancer.ingress[0].ip}'; }
+host_get() { curl -sS --max-time 5 "$@" 2>/dev/null || true; }
+
+check_load_balancer_and_ingress() {
+  local ip class ingress_ip
+  probe web "${workers[1]}"; probe client "${workers[0]}"
+  ready web client
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: $NS }
+spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: $NS }
+spec:
+  rules:
+    - host: web.ra2-testbed.invalid
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
+YAML
+  eventually 60 test -n "$(lb_address service web)" || fail "Service web got no LoadBalancer address in 60s"
+  ip=$(lb_address service web)
+  [[ $(http_get client "http://$ip/hostname") == web ]] || fail "a pod does not reach the LoadBalancer address $ip"
+  eventually 30 test "$(host_get "http://$ip/hostname")" == web || fail "this host does not reach the LoadBalancer address $ip"
+  pass "Service web got LoadBalancer address $ip; a pod and this host reach it"
+  class=$(kc get ingress -n "$NS" web -o jsonpath='{.spec.ingressClassName}')
+  [[ -n "$class" ]] || fail "the Ingress got no IngressClass: no default class is set"
+  eventually 60 test -n "$(lb_address ingress web)" || fail "Ingress web (class $class) got no address in 60s"
+  ingress_ip=$(lb_address ingress web)
+  eventually 30 test "$(host_get -H 'Host: web.ra2-testbed.invalid' "http://$ingress_ip/hostname")" == web \
+    || fail "Ingress $ingress_ip does not route Host web.ra2-testbed.invalid to web: $(host_get -H 'Host: web.ra2-testbed.invalid' "http://$ingress_ip/hostname")"
+  [[ $(host_get -H 'Host: other.ra2-testbed.invalid' "http://$ingress_ip/hostname") != web ]] \
+    || fail "Ingress $ingress_ip routes any Host to web, not by its rule"
+  pass "the default IngressClass $class routes Host web.ra2-testbed.invalid at $ingress_ip to web, and no other host"
+}
+
+# verify-network-intensive.sh [NAME [CHECK...]]: CHECKs (e.g. check_hugepages) run only those.
+checks=("${@:2}")
+(( ${#checks[@]} )) || checks=(check_five_networks check_exclusive_cpu check_hugepages check_nfd_and_device_plugin
+  check_load_balancer_and_ingress)
+fresh_namespace
+check_workers
+for check in "${checks[@]}"; do "$check"; done
+echo "network-intensive test bed: ${#checks[@]} acceptance check(s) passed"
