@@ -5,7 +5,8 @@
  * must honour what a pod spec asks of the runtime. One probe pod sets each
  * group (read-only root, a writable and a read-only mount, cwd/env/capabilities,
  * hostname, uid/gid/groups) and the container reports what it got; each row
- * judges its own group. app.006, 007 and 009 are rules for workload
+ * judges its own group. app.008 takes the control plane away (disruptive: kind
+ * clusters only) and watches running pods keep serving. app.006, 007 and 009 are rules for workload
  * descriptors: they are inspected on the workloads running in the cluster
  * (node agents, i.e. kube-* namespaces and DaemonSet pods, are infrastructure
  * and left out of 007 and 009). app.010 is attested: which node features a
@@ -15,6 +16,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../helpers/context.js';
 import { isExtendedResource } from '../helpers/extended-resources.js';
+import { controlPlaneOutageProbe } from '../helpers/jigs/control-plane-outage.js';
 import { unrequestedAttachments } from '../helpers/jigs/network-attachment.js';
 import {
   judgeGroup,
@@ -77,7 +79,7 @@ export default defineSuite('workloads', (spec) => {
         );
   });
 
-  spec.todo('ra2.app.008', { kind: 'probe', disruptive: true });
+  spec('ra2.app.008', { kind: 'probe', disruptive: true }, controlPlaneOutageProbe);
 
   // A workload that reaches a device by mounting /dev (or the PCI bus) from
   // the host instead of requesting a device plugin resource breaks the rule.

@@ -38,6 +38,16 @@ export class KindNodeJig {
     await this.docker.getContainer(container).stop({ t: graceSeconds });
   }
 
+  /** Freezes every process of the node (the node hangs, but keeps its address and state). */
+  async pause(container: string): Promise<void> {
+    await this.docker.getContainer(container).pause();
+  }
+
+  async unpause(container: string): Promise<void> {
+    const info = await this.docker.getContainer(container).inspect();
+    if (info.State.Paused) await this.docker.getContainer(container).unpause();
+  }
+
   async start(container: string): Promise<void> {
     if (await this.isRunning(container)) return;
     await this.docker.getContainer(container).start();

@@ -62,7 +62,7 @@ describe('ra2 CLI', () => {
     expect(code).to.equal(0);
     expect(io.out.join(''))
       .to.contain('[ra2.ch.004]')
-      .and.to.contain('TODO')
+      .and.to.contain('disruptive; pass --disruptive')
       .and.to.match(/0 passed, 0 failed, 5 skipped/);
   });
 });
