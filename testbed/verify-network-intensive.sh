@@ -125,7 +125,12 @@ check_nfd_and_device_plugin() {
 }
 
 lb_address() { kc get "$1" -n "$NS" "$2" -o jsonpath='{.status.loadBalancer.ingress[0].ip}'; }
+has_lb_address() { [[ -n $(lb_address "$@") ]]; }
 host_get() { curl -sS --max-time 5 "$@" 2>/dev/null || true; }
+# host_sees ANSWER CURL_ARGS...: this host, over the kind bridge, gets ANSWER.
+host_sees() { [[ $(host_get "${@:2}") == "$1" ]]; }
+# pod_sees ANSWER POD URL: POD gets ANSWER from URL.
+pod_sees() { [[ $(http_get "$2" "$3") == "$1" ]]; }
 
 check_load_balancer_and_ingress() {
   local ip class ingress_ip
@@ -145,16 +150,16 @@ spec:
     - host: web.ra2-testbed.invalid
       http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
 YAML
-  eventually 60 test -n "$(lb_address service web)" || fail "Service web got no LoadBalancer address in 60s"
+  eventually 60 has_lb_address service web || fail "Service web got no LoadBalancer address in 60s"
   ip=$(lb_address service web)
-  [[ $(http_get client "http://$ip/hostname") == web ]] || fail "a pod does not reach the LoadBalancer address $ip"
-  eventually 30 test "$(host_get "http://$ip/hostname")" == web || fail "this host does not reach the LoadBalancer address $ip"
+  eventually 30 pod_sees web client "http://$ip/hostname" || fail "a pod does not reach the LoadBalancer address $ip"
+  eventually 30 host_sees web "http://$ip/hostname" || fail "this host does not reach the LoadBalancer address $ip"
   pass "Service web got LoadBalancer address $ip; a pod and this host reach it"
   class=$(kc get ingress -n "$NS" web -o jsonpath='{.spec.ingressClassName}')
   [[ -n "$class" ]] || fail "the Ingress got no IngressClass: no default class is set"
-  eventually 60 test -n "$(lb_address ingress web)" || fail "Ingress web (class $class) got no address in 60s"
+  eventually 60 has_lb_address ingress web || fail "Ingress web (class $class) got no address in 60s"
   ingress_ip=$(lb_address ingress web)
-  eventually 30 test "$(host_get -H 'Host: web.ra2-testbed.invalid' "http://$ingress_ip/hostname")" == web \
+  eventually 30 host_sees web -H 'Host: web.ra2-testbed.invalid' "http://$ingress_ip/hostname" \
     || fail "Ingress $ingress_ip does not route Host web.ra2-testbed.invalid to web: $(host_get -H 'Host: web.ra2-testbed.invalid' "http://$ingress_ip/hostname")"
   [[ $(host_get -H 'Host: other.ra2-testbed.invalid' "http://$ingress_ip/hostname") != web ]] \
     || fail "Ingress $ingress_ip routes any Host to web, not by its rule"
