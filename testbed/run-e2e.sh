@@ -3,12 +3,14 @@
 # against them and takes them down again, also when a test fails.
 #   basic:  test bed acceptance (verify-basic.sh), the suite's e2e tests (with an alpha-API
 #           cluster beside it), and the Sonobuoy plugin e2e when its script is present;
-#   ha:     the HA test bed acceptance (etcd members, failover through dockerode).
-# RA2_E2E_PHASES selects phases (default "basic ha").
+#   ha:     the HA test bed acceptance (etcd members, failover through dockerode);
+#   network-intensive: its acceptance (verify-network-intensive.sh) and the suite's
+#           network-intensive rows against it.
+# RA2_E2E_PHASES selects phases (default "basic ha network-intensive").
 source "$(dirname "$0")/lib/common.sh"
 REPO_DIR=$(cd "$TESTBED_DIR/.." && pwd)
 cd "$REPO_DIR"
-phases=${RA2_E2E_PHASES:-basic ha}
+phases=${RA2_E2E_PHASES:-basic ha network-intensive}
 up=()
 down_all() { local c; for c in "${up[@]}"; do "$TESTBED_DIR/cluster.sh" down "$c" || true; done; }
 trap down_all EXIT
@@ -36,6 +38,14 @@ run_ha_phase() {
   npm run --silent build
   RA2_TESTBED_HA_KUBECONFIG=$(kubeconfig_of ha) npx mocha --config .mocharc.testbed.json
   "$TESTBED_DIR/cluster.sh" down ha
+}
+
+run_network-intensive_phase() {
+  phase network-intensive
+  bring_up network-intensive
+  "$TESTBED_DIR/verify-network-intensive.sh" network-intensive
+  RA2_E2E_NI_KUBECONFIG=$(kubeconfig_of network-intensive) npm run --silent test:network-intensive
+  "$TESTBED_DIR/cluster.sh" down network-intensive
 }
 
 "$TESTBED_DIR/test-bad-states.sh"
