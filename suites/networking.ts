@@ -43,6 +43,7 @@ import {
   unrequestedAttachments,
   whereaboutsIpam,
   type AttachmentRequest,
+  type CniConfig,
   type Multiplexer,
 } from '../helpers/jigs/network-attachment.js';
 import {
@@ -197,17 +198,19 @@ export default defineSuite('networking', (spec) => {
         `${nad} is not served: pods cannot request additional connection points`,
         describeMultiplexer(multiplexer),
       );
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const requests: AttachmentRequest[] = [];
-    for (let i = 1; i <= 5; i++) {
-      await createNetworkAttachment(
-        ctx,
-        jig.namespace,
-        `extra-${i}`,
-        macvlanConfig(`extra-${i}`, hostLocalIpam(`198.18.${i}.0/24`)),
-      );
-      requests.push({ name: `extra-${i}`, interface: `net${i}` });
-    }
+    const requests: AttachmentRequest[] = [1, 2, 3, 4, 5].map((i) => ({
+      name: `extra-${i}`,
+      interface: `net${i}`,
+    }));
+    const jig = await jigWithAttachments(
+      ctx,
+      Object.fromEntries(
+        requests.map((r, i) => [
+          r.name,
+          macvlanConfig(r.name, hostLocalIpam(`198.18.${i + 1}.0/24`)),
+        ]),
+      ),
+    );
     const observed = await attachAndObserve(ctx, jig, 'five-networks', requests);
     if (!observed.ok) return observed.verdict;
     const missing = requests.filter((r) => !attachmentSeen(observed, r.interface));
@@ -236,13 +239,9 @@ export default defineSuite('networking', (spec) => {
         `${nad} is not served: no standard mechanism to request additional connection points`,
         describeMultiplexer(multiplexer),
       );
-    const jig = await PodJig.inCheckNamespace(ctx);
-    await createNetworkAttachment(
-      ctx,
-      jig.namespace,
-      'extra',
-      macvlanConfig('extra', hostLocalIpam('198.18.9.0/24')),
-    );
+    const jig = await jigWithAttachments(ctx, {
+      extra: macvlanConfig('extra', hostLocalIpam('198.18.9.0/24')),
+    });
     const requested = await attachAndObserve(ctx, jig, 'requested', [
       { name: 'extra', interface: 'net1' },
     ]);
@@ -303,13 +302,9 @@ export default defineSuite('networking', (spec) => {
   spec('ra2.ntw.006', { kind: 'probe' }, async (ctx) => {
     const multiplexer = await findMultiplexer(ctx);
     if (!multiplexer.present) return noMultiplexer(multiplexer);
-    const jig = await PodJig.inCheckNamespace(ctx);
-    await createNetworkAttachment(
-      ctx,
-      jig.namespace,
-      'extra',
-      macvlanConfig('extra', hostLocalIpam('198.18.6.0/24')),
-    );
+    const jig = await jigWithAttachments(ctx, {
+      extra: macvlanConfig('extra', hostLocalIpam('198.18.6.0/24')),
+    });
     const observed = await attachAndObserve(ctx, jig, 'attached', [
       { name: 'extra', interface: 'net1' },
     ]);
@@ -335,20 +330,11 @@ export default defineSuite('networking', (spec) => {
   spec('ra2.ntw.007', { kind: 'probe' }, async (ctx) => {
     const multiplexer = await findMultiplexer(ctx);
     if (!multiplexer.present) return noMultiplexer(multiplexer);
-    const jig = await PodJig.inCheckNamespace(ctx);
-    await createNetworkAttachment(
-      ctx,
-      jig.namespace,
-      'via-macvlan',
-      macvlanConfig('via-macvlan', hostLocalIpam('198.18.7.0/24')),
-    );
     // The bridge plugin leaves the bridge device ra2-probe0 on the node.
-    await createNetworkAttachment(
-      ctx,
-      jig.namespace,
-      'via-bridge',
-      bridgeConfig('via-bridge', 'ra2-probe0', hostLocalIpam('198.18.8.0/24')),
-    );
+    const jig = await jigWithAttachments(ctx, {
+      'via-macvlan': macvlanConfig('via-macvlan', hostLocalIpam('198.18.7.0/24')),
+      'via-bridge': bridgeConfig('via-bridge', 'ra2-probe0', hostLocalIpam('198.18.8.0/24')),
+    });
     const observed = await attachAndObserve(ctx, jig, 'two-plugins', [
       { name: 'via-macvlan', interface: 'net1' },
       { name: 'via-bridge', interface: 'net2' },
@@ -385,13 +371,9 @@ export default defineSuite('networking', (spec) => {
       nad: `${n.namespace}/${n.name}`,
       ...cniPluginTypes(n.config),
     }));
-    const jig = await PodJig.inCheckNamespace(ctx);
-    await createNetworkAttachment(
-      ctx,
-      jig.namespace,
-      'extra',
-      macvlanConfig('extra', hostLocalIpam('198.18.10.0/24')),
-    );
+    const jig = await jigWithAttachments(ctx, {
+      extra: macvlanConfig('extra', hostLocalIpam('198.18.10.0/24')),
+    });
     const observed = await attachAndObserve(ctx, jig, 'attached', [
       { name: 'extra', interface: 'net1' },
     ]);
@@ -625,13 +607,9 @@ export default defineSuite('networking', (spec) => {
   spec('ra2.ntw.015', { kind: 'probe' }, async (ctx) => {
     const multiplexer = await findMultiplexer(ctx);
     if (!multiplexer.present) return noMultiplexer(multiplexer);
-    const jig = await PodJig.inCheckNamespace(ctx);
-    await createNetworkAttachment(
-      ctx,
-      jig.namespace,
-      'shared',
-      macvlanConfig('shared', whereaboutsIpam('198.18.16.0/24')),
-    );
+    const jig = await jigWithAttachments(ctx, {
+      shared: macvlanConfig('shared', whereaboutsIpam('198.18.16.0/24')),
+    });
     const outcome = await startCrossNodePair(ctx, jig, (pod) =>
       requestNetworks(pod, [{ name: 'shared', interface: 'net1' }]),
     );
@@ -671,6 +649,17 @@ export default defineSuite('networking', (spec) => {
         );
   });
 });
+
+/** A pod jig in the check's namespace, which holds `attachments` (name -> CNI configuration). */
+async function jigWithAttachments(
+  ctx: CheckContext,
+  attachments: Record<string, CniConfig>,
+): Promise<PodJig> {
+  const jig = await PodJig.inCheckNamespace(ctx);
+  for (const [name, config] of Object.entries(attachments))
+    await createNetworkAttachment(ctx, jig.namespace, name, config);
+  return jig;
+}
 
 function pairProblem(outcome: Exclude<PairOutcome, { ok: true }>): Verdict {
   if (outcome.why === 'too-few-workers')
