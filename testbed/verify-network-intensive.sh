@@ -4,7 +4,8 @@
 #     network-status annotation; a second one on the other worker gets distinct whereabouts addresses
 #     and the two reach each other on every secondary network;
 #  2. a Guaranteed pod with 1 integer CPU gets an exclusive cpuset, not shared with a best-effort pod;
-#  3. a pod requesting hugepages-2Mi mounts hugetlbfs and allocates a huge page, charged to its cgroup;
+#  3. a pod requesting hugepages-2Mi mounts hugetlbfs, maps a huge page (the kernel reports a 2048 kB
+#     page for the mapping) and holds one charged to its cgroup;
 #  4. nodes carry NFD labels; the device plugin's extended resource is allocatable and a pod using it runs;
 #  5. a LoadBalancer Service gets an address that a pod and this host reach; an Ingress with no class
 #     gets the default IngressClass and routes HTTP by Host to its backend.
@@ -97,17 +98,30 @@ check_exclusive_cpu() {
   pass "Guaranteed pod has CPU $pinned to itself on ${workers[0]}; the best-effort pod runs on CPUs $shared"
 }
 
+# hugepage_map_tool: testbed/tools/hugepage-map.c, built static on this host (the probe image has no compiler).
+hugepage_map_tool() {
+  local src="$TESTBED_DIR/tools/hugepage-map.c" bin
+  bin="$(cache_dir tools)/hugepage-map-$(sha256sum "$src" | cut -c1-12)"
+  [[ -x $bin ]] || gcc -static -Os -Wall -o "$bin" "$src" || die "cannot build $src"
+  echo "$bin"
+}
+
 check_hugepages() {
-  local out
+  local out mapped
   probe huge "${workers[1]}" '{}' '{requests: {hugepages-2Mi: 4Mi, memory: 64Mi, cpu: 100m}, limits: {hugepages-2Mi: 4Mi, memory: 64Mi, cpu: 100m}}' \
     '[{name: hp, emptyDir: {medium: HugePages-2Mi}}]' '[{name: hp, mountPath: /hugepages}]'
   ready huge
-  out=$(in_pod huge 'grep -c " /hugepages hugetlbfs " /proc/mounts; fallocate -l 2097152 /hugepages/page && stat -c %s /hugepages/page;
+  [[ $(in_pod huge 'grep -c " /hugepages hugetlbfs " /proc/mounts') == 1 ]] || fail "no hugetlbfs mounted at /hugepages in the pod"
+  kc exec -i -n "$NS" huge -- sh -c 'cat > /tmp/hugepage-map && chmod +x /tmp/hugepage-map' < "$(hugepage_map_tool)" \
+    || fail "could not copy hugepage-map into the pod"
+  mapped=$(kc exec -n "$NS" huge -- /tmp/hugepage-map /hugepages/mapped 2>&1) \
+    || fail "the pod could not map a huge page: $mapped"
+  # A page held in the mount is charged to the pod's hugetlb cgroup (v1 or v2 file names).
+  out=$(in_pod huge 'fallocate -l 2097152 /hugepages/page && stat -c %s /hugepages/page;
     cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.usage_in_bytes 2>/dev/null || cat /sys/fs/cgroup/hugetlb.2MB.current' | tr '\n' ' ')
-  read -r mounts size usage <<< "$out"
-  [[ $mounts == 1 ]] || fail "no hugetlbfs mounted at /hugepages in the pod"
-  [[ $size == 2097152 && ${usage:-0} -ge 2097152 ]] || fail "no huge page allocated: file ${size:-none} bytes, hugetlb usage ${usage:-unknown}"
-  pass "hugetlbfs at /hugepages; a 2 MiB page allocated and charged to the pod (hugetlb usage $usage bytes)"
+  read -r size usage <<< "$out"
+  [[ $size == 2097152 && ${usage:-0} -ge 2097152 ]] || fail "no huge page held: file ${size:-none} bytes, hugetlb usage ${usage:-unknown}"
+  pass "hugetlbfs at /hugepages; the pod $mapped; a page held in the mount is charged to its cgroup ($usage bytes)"
 }
 
 check_nfd_and_device_plugin() {
