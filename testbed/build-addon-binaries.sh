@@ -28,8 +28,7 @@ build_kube_router() {
   [[ -x "$dir/kube-router" ]] && return
   log "building kube-router $KUBE_ROUTER_VERSION with $(ls "$TESTBED_DIR"/patches/kube-router-*.patch | wc -l) patch(es)"
   src=$(mktemp -d)
-  cp -r "$(cd "$TESTBED_DIR/go/k8s" && GOFLAGS= go mod download -json \
-    "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION" | jq -r .Dir)/." "$src"
+  cp -r "$(module_dir "github.com/cloudnativelabs/kube-router/v2@$KUBE_ROUTER_VERSION")/." "$src"
   chmod -R u+w "$src"
   for patch in "$TESTBED_DIR"/patches/kube-router-*.patch; do
     patch -s -d "$src" -p1 < "$patch" || die "kube-router patch $(basename "$patch") does not apply"

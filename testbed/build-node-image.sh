@@ -14,7 +14,7 @@ if [[ $(docker image inspect -f '{{index .Config.Labels "ra2.testbed/inputs"}}' 
   log "$NODE_IMAGE is up to date"; exit 0
 fi
 
-KIND_SRC=$(cd "$TESTBED_DIR/go/k8s" && GOFLAGS= go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | jq -r .Dir)
+KIND_SRC=$(module_dir "sigs.k8s.io/kind@$KIND_VERSION")
 [[ -d "$KIND_SRC/images/base/files" ]] || die "kind's base-image files not found in $KIND_SRC"
 
 ctx=$(mktemp -d)

@@ -35,19 +35,6 @@ check_images_built_here() {
   pass "all $count images on the nodes of $cluster were built on this host"
 }
 
-# pod NAME NODE: an agnhost HTTP server pinned to NODE.
-pod() {
-  kc apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Pod
-metadata: { name: $1, namespace: $NS, labels: { app: $1 } }
-spec:
-  nodeName: $2
-  containers:
-    - { name: agnhost, image: $PROBE, args: [netexec, --http-port=8080] }
-YAML
-}
-
 pod_ip() { kc get pod -n "$NS" "$1" -o json | jq -r --arg fam "$2" '.status.podIPs[].ip | select((contains(":")) == ($fam == "6"))'; }
 
 # reach FROM IP: the client pod fetches /hostname from IP; prints the answer.
@@ -59,8 +46,8 @@ reach() {
 check_pod_network_and_dns() {
   mapfile -t workers < <(kc get nodes -l '!node-role.kubernetes.io/control-plane' -o name | cut -d/ -f2)
   (( ${#workers[@]} >= 2 )) || fail "need 2 workers, found ${#workers[@]}"
-  pod server "${workers[1]}"; pod client "${workers[0]}"
-  kc wait -n "$NS" --for=condition=Ready pod/server pod/client --timeout=120s >/dev/null || fail "probe pods not Ready"
+  probe server "${workers[1]}"; probe client "${workers[0]}"
+  ready server client
   local fam ip out
   for fam in 4 6; do
     ip=$(pod_ip server "$fam"); [[ -n "$ip" ]] || fail "server pod has no IPv$fam address"

@@ -17,27 +17,6 @@ source "$TESTBED_DIR/lib/verify.sh"
 EXTENDED_RESOURCE=example.com/resource
 mapfile -t workers < <(kc get nodes -l anuket.io/profile-network-intensive=true -o name | cut -d/ -f2 | sort)
 
-# probe NAME NODE [ANNOTATIONS_JSON [RESOURCES_JSON [VOLUMES_JSON MOUNTS_JSON]]]: an agnhost netexec pod.
-probe() {
-  kc apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: Pod
-metadata: { name: $1, namespace: $NS, labels: { app: $1 }, annotations: ${3:-{\}} }
-spec:
-  nodeName: $2
-  containers:
-    - name: agnhost
-      image: $PROBE
-      imagePullPolicy: Never
-      args: [netexec, --http-port=8080]
-      resources: ${4:-{\}}
-      volumeMounts: ${6:-[]}
-  volumes: ${5:-[]}
-YAML
-}
-ready() { kc wait -n "$NS" --for=condition=Ready "${@/#/pod/}" --timeout=120s >/dev/null \
-  || fail "pods $* not Ready: $(kc get pods -n "$NS" -o wide --no-headers 2>&1 | tr '\n' ';') $(kc get events -n "$NS" --field-selector type=Warning -o custom-columns=M:.message --no-headers 2>&1 | tail -3 | tr '\n' ';')"; }
-in_pod() { local pod=$1; shift; kc exec -n "$NS" "$pod" -- sh -c "$*" 2>/dev/null; }
 # inside_addr POD IFACE: the IPv4 address the pod itself sees on IFACE.
 inside_addr() { in_pod "$1" "ip -4 -o addr show dev $2" | awk '{print $4}' | cut -d/ -f1; }
 # status_addr POD IFACE: the address Multus reported for IFACE in the pod's network-status annotation.

@@ -34,18 +34,6 @@ const satisfiedByTheBed: Record<string, string> = {
 const hugePagesRow = 'ra2.ch.001';
 const ids = [...Object.keys(satisfiedByTheBed), hugePagesRow];
 
-/** The per-node allocatable huge pages a huge-pages result reports as observed. */
-function allocatableHugePages(result: {
-  observed?: string;
-}): Record<string, Record<string, number>> {
-  const nodes: Record<string, Record<string, number>> = {};
-  for (const match of (result.observed ?? '').matchAll(/([\w.-]+): (\{[^}]*\})/g))
-    nodes[match[1] ?? ''] = JSON.parse(match[2] ?? '{}') as Record<string, number>;
-  if (Object.keys(nodes).length === 0)
-    throw new Error(`no per-node huge pages in: ${result.observed}`);
-  return nodes;
-}
-
 describe('ra2 run on the network-intensive cluster', function () {
   this.timeout(withMargin(e2eTimeouts.fullRun));
   const kubeconfig = requireKubeconfig('networkIntensive');
@@ -87,7 +75,12 @@ describe('ra2 run on the network-intensive cluster', function () {
   it(`${hugePagesRow} fails only for hugepages-1Gi, with hugepages-2Mi allocatable on the workers`, () => {
     const result = resultOf(report, hugePagesRow);
     expect(result.status, result.message).to.equal('failed');
-    for (const [node, sizes] of Object.entries(allocatableHugePages(result))) {
+    const byNode = (result.evidence?.allocatableByNode ?? {}) as Record<
+      string,
+      Record<string, number>
+    >;
+    expect(Object.keys(byNode), 'nodes in the evidence').to.have.length.above(0);
+    for (const [node, sizes] of Object.entries(byNode)) {
       expect(sizes['hugepages-2Mi'], `${node}: ${result.observed}`).to.be.above(0);
       expect(sizes['hugepages-1Gi'], `${node}: ${result.observed}`).to.equal(0);
     }

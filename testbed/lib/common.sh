@@ -26,6 +26,20 @@ preloaded_images() {
     "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION"
 }
 
+# module_dir MODULE@VERSION: the module's source directory in the Go module cache (downloaded if needed).
+module_dir() {
+  local dir; dir=$(GOFLAGS= go mod download -json "$1" | jq -r '.Dir // empty') || true
+  [[ -d "$dir" ]] || die "cannot download Go module $1"
+  echo "$dir"
+}
+
+# require_pinned DIR MODULE VERSION: the wrapper module in DIR requires MODULE at VERSION
+# (versions.env and the wrapper's go.mod must move together).
+require_pinned() {
+  local pinned; pinned=$(cd "$1" && go list -m -f '{{.Version}}' "$2" 2>/dev/null) || true
+  [[ $pinned == "$3" ]] || die "$1/go.mod pins $2 at ${pinned:-no version} but versions.env says $3: update the go.mod"
+}
+
 log() { printf '[testbed] %s\n' "$*" >&2; }
 die() { printf 'testbed: %s\n' "$*" >&2; exit 1; }
 

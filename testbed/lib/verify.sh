@@ -17,3 +17,26 @@ fresh_namespace() {
 }
 # http_get FROM_POD URL: what FROM_POD fetches from URL (stdout only: kubectl exec may print websocket notices on stderr).
 http_get() { kc exec -n "$NS" "$1" -- curl -sS --max-time 5 "$2" 2>/dev/null || true; }
+# probe NAME NODE [ANNOTATIONS_JSON [RESOURCES_JSON [VOLUMES_JSON MOUNTS_JSON]]]: an agnhost netexec pod.
+probe() {
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Pod
+metadata: { name: $1, namespace: $NS, labels: { app: $1 }, annotations: ${3:-{\}} }
+spec:
+  nodeName: $2
+  containers:
+    - name: agnhost
+      image: $PROBE
+      imagePullPolicy: Never
+      args: [netexec, --http-port=8080]
+      resources: ${4:-{\}}
+      volumeMounts: ${6:-[]}
+  volumes: ${5:-[]}
+YAML
+}
+# ready POD...: every POD Ready within 120s, or fail with the pods and the last warnings.
+ready() { kc wait -n "$NS" --for=condition=Ready "${@/#/pod/}" --timeout=120s >/dev/null \
+  || fail "pods $* not Ready: $(kc get pods -n "$NS" -o wide --no-headers 2>&1 | tr '\n' ';') $(kc get events -n "$NS" --field-selector type=Warning -o custom-columns=M:.message --no-headers 2>&1 | tail -3 | tr '\n' ';')"; }
+# in_pod POD SCRIPT...: SCRIPT run by sh inside POD; stdout only.
+in_pod() { local pod=$1; shift; kc exec -n "$NS" "$pod" -- sh -c "$*" 2>/dev/null; }

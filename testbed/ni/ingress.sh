@@ -14,23 +14,18 @@ ingress_images() {
 # placeholder file: it builds as is, and the dashboard stays off.
 TRAEFIK_HTTP_AUTH=github.com/abbot/go-http-auth@v0.4.0
 
-# _traefik_module_dir MODULE@VERSION: the module's directory in the module cache (downloaded if needed).
-_traefik_module_dir() {
-  GOFLAGS= go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p' | grep . || die "cannot download Go module $1"
-}
-
 build_ingress() {
   local dir src wrapper traefik lego lego_dir auth_dir; dir=$(cache_dir "traefik-$TRAEFIK_VERSION")
   wrapper="$TESTBED_DIR/go/traefik"
   if [[ ! -x "$dir/traefik" ]]; then
     grep -q "github.com/traefik/traefik/v3 $TRAEFIK_VERSION\$" "$wrapper/go.mod" \
       || die "testbed/go/traefik/go.mod does not require Traefik $TRAEFIK_VERSION: update its require line and go.sum"
-    traefik=$(_traefik_module_dir "github.com/traefik/traefik/v3@$TRAEFIK_VERSION")
+    traefik=$(module_dir "github.com/traefik/traefik/v3@$TRAEFIK_VERSION")
     # lego at the version Traefik itself requires.
     lego=$(awk '$1 == "github.com/go-acme/lego/v5" { print $2; exit }' "$traefik/go.mod")
     [[ -n "$lego" ]] || die "Traefik $TRAEFIK_VERSION no longer requires lego v5: revisit testbed/go/traefik"
-    lego_dir=$(_traefik_module_dir "github.com/go-acme/lego/v5@$lego")
-    auth_dir=$(_traefik_module_dir "$TRAEFIK_HTTP_AUTH")
+    lego_dir=$(module_dir "github.com/go-acme/lego/v5@$lego")
+    auth_dir=$(module_dir "$TRAEFIK_HTTP_AUTH")
     src="$dir/src"; rm -rf "$src"; mkdir -p "$src"
     cp -r "$wrapper/go.mod" "$wrapper/go.sum" "$wrapper/tools.go" "$wrapper/ext" "$src/"
     cp -r "$lego_dir" "$src/lego"

@@ -16,7 +16,7 @@ build_metallb() {
       || die "go install of MetalLB $METALLB_VERSION failed"
   fi
   if [[ ! -f "$dir/webhooks.yaml" ]]; then
-    src=$(GOFLAGS= go mod download -json "go.universe.tf/metallb@$METALLB_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+    src=$(module_dir "go.universe.tf/metallb@$METALLB_VERSION")
     [[ -d "$src/config/crd/bases" ]] || die "MetalLB $METALLB_VERSION module has no config/crd/bases ($src)"
     mkdir -p "$dir/crds"
     install -m 0644 "$src"/config/crd/bases/*.yaml "$dir/crds/"

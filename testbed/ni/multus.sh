@@ -13,14 +13,8 @@ multus_images() {
   printf '%s\n' "$IMAGE_PREFIX/multus:$MULTUS_VERSION" "$IMAGE_PREFIX/whereabouts:$WHEREABOUTS_VERSION"
 }
 
-# _multus_module_dir MODULE VERSION: the module's directory in the module cache, after checking
-# that the wrapper's go.mod pins the version versions.env names (the two must move together).
-_multus_module_dir() {
-  local pinned
-  pinned=$(cd "$MULTUS_GO_DIR" && go list -m -f '{{.Version}}' "$1") || die "cannot resolve $1 in $MULTUS_GO_DIR"
-  [[ $pinned == "$2" ]] || die "$MULTUS_GO_DIR/go.mod pins $1 $pinned but versions.env says $2: update the go.mod"
-  (cd "$MULTUS_GO_DIR" && go mod download "$1" && go list -m -f '{{.Dir}}' "$1")
-}
+# _multus_module_dir MODULE VERSION: the module's directory in the module cache, once the wrapper pins VERSION.
+_multus_module_dir() { require_pinned "$MULTUS_GO_DIR" "$1" "$2" && module_dir "$1@$2"; }
 
 # _multus_build OUT PACKAGE LDFLAGS: one command of the wrapper module, unless OUT is already built.
 _multus_build() {

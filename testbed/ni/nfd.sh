@@ -9,8 +9,7 @@ build_nfd() {
   if [[ ! -x "$dir/nfd-master" || ! -x "$dir/nfd-worker" || ! -f "$dir/crds/nfd-api-crds.yaml" ]]; then
     # NFD's go.mod has replace directives, so `go install` refuses it: build through the
     # wrapper module testbed/go/nfd, which must pin the same version as versions.env.
-    [[ $(cd "$TESTBED_DIR/go/nfd" && go list -m -f '{{.Version}}' "$pkg") == "$NFD_VERSION" ]] \
-      || die "testbed/go/nfd/go.mod does not require $pkg $NFD_VERSION (NFD_VERSION in versions.env)"
+    require_pinned "$TESTBED_DIR/go/nfd" "$pkg" "$NFD_VERSION"
     log "building nfd-master and nfd-worker $NFD_VERSION"
     # pathPrefix=/host- is how upstream builds it: the worker reads the node's /sys, /etc, /usr/lib...
     # from the read-only host mounts under /host-*, not from the container's own files.
@@ -18,7 +17,7 @@ build_nfd() {
         -X $pkg/pkg/utils/hostpath.pathPrefix=/host-" -o "$dir/" "$pkg/cmd/nfd-master" "$pkg/cmd/nfd-worker") \
       || die "go build of NFD $NFD_VERSION failed"
     # The CRDs (NodeFeature, NodeFeatureRule, NodeFeatureGroup) ship in the module itself.
-    src=$(cd "$TESTBED_DIR/go/nfd" && go mod download -json "$pkg@$NFD_VERSION" | jq -r .Dir)/deployment/base/nfd-crds/nfd-api-crds.yaml
+    src=$(module_dir "$pkg@$NFD_VERSION")/deployment/base/nfd-crds/nfd-api-crds.yaml
     [[ -f "$src" ]] || die "NFD CRDs not found in the module ($src)"
     mkdir -p "$dir/crds" && cp "$src" "$dir/crds/nfd-api-crds.yaml" && chmod u+w "$dir/crds/nfd-api-crds.yaml"
   fi
