@@ -1,6 +1,6 @@
 # The ra2 conformance suite as a container image: the `ra2` CLI (entrypoint)
 # and the Sonobuoy plugin command (sonobuoy/ra2.yaml runs
-# `node /app/dist/cli/sonobuoy-main.js`).
+# `node /app/dist/cli/sonobuoy/main.js`).
 #
 # On any Docker host with registry access:
 #   docker build -t ra2-testbed/ra2-conformance:$(node -p 'require("./package.json").version') .
@@ -25,7 +25,7 @@ RUN set -e; \
       rm -rf node_modules; \
       npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error; \
     fi; \
-    test -f dist/cli/main.js -a -f dist/cli/sonobuoy-main.js \
+    test -f dist/cli/ra2/main.js -a -f dist/cli/sonobuoy/main.js \
       || { echo "no dist/: build with NPM_CI=true or stage dist/ into the context" >&2; exit 1; }; \
     test -d node_modules/@kubernetes/client-node \
       || { echo "no production node_modules/ in the context" >&2; exit 1; }; \
@@ -47,5 +47,5 @@ COPY --from=build /src/dist ./dist
 COPY --from=build /src/catalog/releases ./catalog/releases
 # The official image's `node` user, by number so that runAsNonRoot can verify it.
 USER 1000:1000
-ENTRYPOINT ["node", "/app/dist/cli/main.js"]
+ENTRYPOINT ["node", "/app/dist/cli/ra2/main.js"]
 CMD ["--help"]

@@ -9,7 +9,7 @@ SHELL := /bin/bash
 
 # The suite against a cluster: a local kind cluster from the offline test bed by default.
 run: images cluster-up deps
-	node dist/cli/main.js run --kubeconfig $(KUBECONFIG_FILE) \
+	node dist/cli/ra2/main.js run --kubeconfig $(KUBECONFIG_FILE) \
 	  --junit results/junit.xml --json results/results.json --report results/report.md $(RA2_ARGS)
 
 # The project's own tests: unit tests, then the test bed and the end-to-end tests against it.

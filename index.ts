@@ -5,9 +5,9 @@ export {
   executeCheck,
   type RunOptions,
   type ProfileChoice,
-} from './helpers/runner.js';
-export type { Reporter, RunInfo, RunReport } from './helpers/reporters/reporter.js';
-export type { CheckResult, CheckStatus } from './helpers/results.js';
+} from './helpers/framework/runner.js';
+export type { Reporter, RunInfo, RunReport } from './helpers/framework/reporter.js';
+export type { CheckResult, CheckStatus } from './helpers/framework/results.js';
 export { ConsoleReporter } from './helpers/reporters/console.js';
 export { JUnitReporter, renderJUnit } from './helpers/reporters/junit.js';
 export { JsonReporter, renderJson } from './helpers/reporters/json.js';
@@ -17,8 +17,8 @@ export {
   renderHtml,
 } from './helpers/reporters/report.js';
 export { loadCatalog, listReleases, DEFAULT_RELEASE } from './catalog/index.js';
-export { parseAttestations, loadAttestations } from './helpers/attestations.js';
-export { exitCodeFor } from './helpers/outcome.js';
-export { run } from './cli/run.js';
-export { runPlugin as runSonobuoyPlugin, PLUGIN_ENV_KEYS } from './cli/sonobuoy.js';
+export { parseAttestations, loadAttestations } from './helpers/framework/attestations.js';
+export { exitCodeFor } from './helpers/framework/outcome.js';
+export { run } from './cli/ra2/run.js';
+export { runPlugin as runSonobuoyPlugin, PLUGIN_ENV_KEYS } from './cli/sonobuoy/plugin.js';
 export { SonobuoyProgressReporter } from './helpers/reporters/sonobuoy-progress.js';

@@ -40,8 +40,8 @@ SONOBUOY_IMAGE=${SONOBUOY_IMAGE:-docker.io/sonobuoy/sonobuoy:$SONOBUOY_VERSION}
 MANIFEST="$ROOT/sonobuoy/ra2.yaml"
 PLUGIN_IMAGE=${RA2_PLUGIN_IMAGE:-$(awk '$1 == "image:" {print $2; exit}' "$MANIFEST")}
 WAIT_MINUTES=${RA2_E2E_WAIT_MINUTES:-90}
-RA2=(node "$ROOT/dist/cli/main.js")
-[ -f "$ROOT/dist/cli/main.js" ] || die "dist/ is not built (npm run build)"
+RA2=(node "$ROOT/dist/cli/ra2/main.js")
+[ -f "$ROOT/dist/cli/ra2/main.js" ] || die "dist/ is not built (npm run build)"
 LABEL=app.kubernetes.io/managed-by=ra2-conformance
 
 work=${RA2_E2E_KEEP:-$(mktemp -d)}

@@ -1,5 +1,5 @@
 /** Every suite, in the order of the RA2 sections. */
-import type { Suite } from '../helpers/registry.js';
+import type { Suite } from '../helpers/framework/registry.js';
 import node from './node.js';
 import kubernetes from './kubernetes.js';
 import runtime from './runtime.js';

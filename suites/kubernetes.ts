@@ -24,56 +24,60 @@ import {
   type V1Pod,
   type V1Service,
 } from '@kubernetes/client-node';
-import type { CheckContext } from '../helpers/context.js';
-import { cgroupReadScript, parseCgroupReport } from '../helpers/cgroup.js';
+import type { CheckContext } from '../helpers/framework/context.js';
+import { cgroupReadScript, parseCgroupReport } from '../helpers/probes/cgroup.js';
 import {
   alphaVersion,
   betaVersion,
   gaVersion,
   resourcesOf,
   servedGroupVersions,
-} from '../helpers/discovery.js';
-import { oneLine } from '../helpers/errors.js';
+} from '../helpers/k8s/discovery.js';
+import { oneLine } from '../helpers/k8s/errors.js';
 import {
   etcdMembers,
   etcdNamespace,
   etcdSelector,
   judgeEtcd,
   type EtcdMember,
-} from '../helpers/etcd.js';
-import { extendedResources } from '../helpers/extended-resources.js';
-import { AGNHOST } from '../helpers/images.js';
-import { allowedClient, otherClient, runPolicyScenario } from '../helpers/jigs/network-policy.js';
+} from '../helpers/probes/etcd.js';
+import { extendedResources } from '../helpers/k8s/extended-resources.js';
+import { AGNHOST } from '../helpers/framework/images.js';
+import { allowedClient, otherClient, runPolicyScenario } from '../helpers/probes/network-policy.js';
 import {
   attemptUntil,
   hostPort,
   netexecServerPod,
   tryConnect,
   tryHttpGet,
-} from '../helpers/jigs/netexec.js';
-import { PodJig, restrictedPod, sleeperPod } from '../helpers/jigs/pod.js';
-import { tryStart } from '../helpers/jigs/pod-start.js';
+} from '../helpers/probes/netexec.js';
+import { PodJig, restrictedPod, sleeperPod } from '../helpers/probes/pod.js';
+import { tryStart } from '../helpers/probes/pod-start.js';
 import {
   chooseIngressClass,
   hostPathIngress,
   IngressJig,
   waitForLoadBalancerAddress,
-} from '../helpers/jigs/publishing.js';
-import { createService, clusterIpService, waitForReadyEndpoints } from '../helpers/jigs/service.js';
+} from '../helpers/probes/publishing.js';
+import {
+  createService,
+  clusterIpService,
+  waitForReadyEndpoints,
+} from '../helpers/probes/service.js';
 import {
   gateEnabled,
   readKubeletConfigs,
   reservationsOf,
   type KubeletConfig,
   type KubeletConfigReading,
-} from '../helpers/kubelet-config.js';
+} from '../helpers/k8s/kubelet-config.js';
 import {
   anuketProfiles,
   hasProfile,
   isProfileLabelKey,
   profileLabelKeys,
-} from '../helpers/anuket-profiles.js';
-import { kubeletSkew, supportedMinors, supportStatus } from '../helpers/kubernetes-releases.js';
+} from '../catalog/profiles.js';
+import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
 import {
   controlPlanes,
   isControlPlane,
@@ -81,10 +85,10 @@ import {
   nodeName,
   nodesByZone,
   workers,
-} from '../helpers/nodes.js';
-import { parseQuantity } from '../helpers/quantity.js';
-import { defineSuite } from '../helpers/registry.js';
-import { fail, pass, skip } from '../helpers/verdict.js';
+} from '../helpers/k8s/nodes.js';
+import { parseQuantity } from '../helpers/k8s/quantity.js';
+import { defineSuite } from '../helpers/framework/registry.js';
+import { fail, pass, skip } from '../helpers/framework/verdict.js';
 
 /** GA group versions every supported Kubernetes release serves. */
 export const requiredGaGroupVersions = [

@@ -15,17 +15,17 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { NetworkingV1Api } from '@kubernetes/client-node';
-import { resourceName } from '../helpers/api-resources.js';
-import { findComponentPods, formatComponentPod, running } from '../helpers/components.js';
-import type { CheckContext } from '../helpers/context.js';
+import { resourceName } from '../helpers/k8s/api-resources.js';
+import { findComponentPods, formatComponentPod, running } from '../helpers/k8s/components.js';
+import type { CheckContext } from '../helpers/framework/context.js';
 import {
   byNode,
   extendedResources,
   isExtendedResource,
   sriovResourceNamesFromConfig,
   sriovResources,
-} from '../helpers/extended-resources.js';
-import { tryConnect } from '../helpers/jigs/netexec.js';
+} from '../helpers/k8s/extended-resources.js';
+import { tryConnect } from '../helpers/probes/netexec.js';
 import {
   NAD_GROUP,
   NAD_PLURAL,
@@ -45,7 +45,7 @@ import {
   type AttachmentRequest,
   type CniConfig,
   type Multiplexer,
-} from '../helpers/jigs/network-attachment.js';
+} from '../helpers/probes/network-attachment.js';
 import {
   allowedClient,
   denyAllIngressPolicy,
@@ -54,8 +54,8 @@ import {
   renderMatrix,
   runPolicyScenario,
   type MatrixEdge,
-} from '../helpers/jigs/network-policy.js';
-import { PodJig, sleeperPod } from '../helpers/jigs/pod.js';
+} from '../helpers/probes/network-policy.js';
+import { PodJig, sleeperPod } from '../helpers/probes/pod.js';
 import {
   NETEXEC_PORT,
   clientIpSeenBy,
@@ -69,11 +69,11 @@ import {
   spreadWorkers,
   startCrossNodePair,
   type PairOutcome,
-} from '../helpers/jigs/pod-network.js';
-import { tryStart } from '../helpers/jigs/pod-start.js';
-import { listNodes, nodeName, workers } from '../helpers/nodes.js';
-import { defineSuite } from '../helpers/registry.js';
-import { fail, pass, skip, type Verdict } from '../helpers/verdict.js';
+} from '../helpers/probes/pod-network.js';
+import { tryStart } from '../helpers/probes/pod-start.js';
+import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
+import { defineSuite } from '../helpers/framework/registry.js';
+import { fail, pass, skip, type Verdict } from '../helpers/framework/verdict.js';
 
 const nad = resourceName(NAD_GROUP, NAD_PLURAL);
 /** SR-IOV network device plugin pods (sriov-network-device-plugin, sriovdp). */

@@ -10,8 +10,8 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { servedResource } from '../helpers/api-resources.js';
-import { findComponentPods, formatComponentPod, running } from '../helpers/components.js';
+import { servedResource } from '../helpers/k8s/api-resources.js';
+import { findComponentPods, formatComponentPod, running } from '../helpers/k8s/components.js';
 import {
   hugePageScript,
   hugePageSizes,
@@ -20,17 +20,20 @@ import {
   mountPathOf,
   nodesLacking,
   parseHugePageReport,
-} from '../helpers/hugepages.js';
-import { tryConnect } from '../helpers/jigs/netexec.js';
-import { PodJig, sleeperPod } from '../helpers/jigs/pod.js';
-import { hostnameOf, pinToNode, spreadWorkers } from '../helpers/jigs/pod-network.js';
-import { tryStart } from '../helpers/jigs/pod-start.js';
-import { defineSuite } from '../helpers/registry.js';
-import { hasProfile } from '../helpers/anuket-profiles.js';
-import { isReady, listNodes, nodeName, workers } from '../helpers/nodes.js';
-import { formatBytes, parseQuantity } from '../helpers/quantity.js';
-import { fail, pass, skip } from '../helpers/verdict.js';
-import { parseVirtualisationReport, virtualisationScript } from '../helpers/virtualisation.js';
+} from '../helpers/probes/hugepages.js';
+import { tryConnect } from '../helpers/probes/netexec.js';
+import { PodJig, sleeperPod } from '../helpers/probes/pod.js';
+import { hostnameOf, pinToNode, spreadWorkers } from '../helpers/probes/pod-network.js';
+import { tryStart } from '../helpers/probes/pod-start.js';
+import { defineSuite } from '../helpers/framework/registry.js';
+import { hasProfile } from '../catalog/profiles.js';
+import { isReady, listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
+import { formatBytes, parseQuantity } from '../helpers/k8s/quantity.js';
+import { fail, pass, skip } from '../helpers/framework/verdict.js';
+import {
+  parseVirtualisationReport,
+  virtualisationScript,
+} from '../helpers/probes/virtualisation.js';
 import { sriovAdvertised } from './networking.js';
 
 /** RA2 writes decimal units ("320GB", "32GB"); we compare bytes to 10^9 multiples. */

@@ -5,9 +5,9 @@
  * traces API-based managers leave (Helm v3 stores releases as Secrets
  * labelled owner=helm), which are reported as evidence of use.
  */
-import { findComponentPods, formatComponentPod } from '../helpers/components.js';
-import { defineSuite } from '../helpers/registry.js';
-import { fail, pass } from '../helpers/verdict.js';
+import { findComponentPods, formatComponentPod } from '../helpers/k8s/components.js';
+import { defineSuite } from '../helpers/framework/registry.js';
+import { fail, pass } from '../helpers/framework/verdict.js';
 
 export default defineSuite('packaging', (spec) => {
   spec('ra2.pkg.001', { kind: 'inspect' }, async (ctx) => {

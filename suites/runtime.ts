@@ -10,13 +10,13 @@
  * kubelet can drive that runtime through the CRI.
  */
 import type { V1Node } from '@kubernetes/client-node';
-import { PodJig, restrictedPod, sleeperPod } from '../helpers/jigs/pod.js';
-import { runToCompletion } from '../helpers/jigs/pod-completion.js';
-import { readKubeletConfigs } from '../helpers/kubelet-config.js';
-import { isReady, listNodes, nodeName } from '../helpers/nodes.js';
-import { judgeOciProbe, ociProbeScript, parseRuntimeVersion } from '../helpers/oci-probe.js';
-import { defineSuite } from '../helpers/registry.js';
-import { fail, pass } from '../helpers/verdict.js';
+import { PodJig, restrictedPod, sleeperPod } from '../helpers/probes/pod.js';
+import { runToCompletion } from '../helpers/probes/pod-completion.js';
+import { readKubeletConfigs } from '../helpers/k8s/kubelet-config.js';
+import { isReady, listNodes, nodeName } from '../helpers/k8s/nodes.js';
+import { judgeOciProbe, ociProbeScript, parseRuntimeVersion } from '../helpers/probes/oci-probe.js';
+import { defineSuite } from '../helpers/framework/registry.js';
+import { fail, pass } from '../helpers/framework/verdict.js';
 
 const oci = {
   uid: 1234,

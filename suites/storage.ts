@@ -14,14 +14,14 @@
  */
 import type { V1Pod, V1StorageClass } from '@kubernetes/client-node';
 import { StorageV1Api } from '@kubernetes/client-node';
-import type { CheckContext } from '../helpers/context.js';
-import { PodJig, sleeperPod } from '../helpers/jigs/pod.js';
-import { tryStart } from '../helpers/jigs/pod-start.js';
-import { claim, createClaim, volumeSourceOf, waitBound } from '../helpers/jigs/pvc.js';
-import { randomSuffix } from '../helpers/labels.js';
-import { defineSuite } from '../helpers/registry.js';
-import { fail, pass, skip } from '../helpers/verdict.js';
-import { waitFor } from '../helpers/wait.js';
+import type { CheckContext } from '../helpers/framework/context.js';
+import { PodJig, sleeperPod } from '../helpers/probes/pod.js';
+import { tryStart } from '../helpers/probes/pod-start.js';
+import { claim, createClaim, volumeSourceOf, waitBound } from '../helpers/probes/pvc.js';
+import { randomSuffix } from '../helpers/framework/labels.js';
+import { defineSuite } from '../helpers/framework/registry.js';
+import { fail, pass, skip } from '../helpers/framework/verdict.js';
+import { waitFor } from '../helpers/k8s/wait.js';
 
 const defaultClassAnnotation = 'storageclass.kubernetes.io/is-default-class';
 

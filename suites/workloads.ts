@@ -14,21 +14,21 @@
  * need some other way cannot be told from one that has no need.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import type { CheckContext } from '../helpers/context.js';
-import { isExtendedResource } from '../helpers/extended-resources.js';
-import { controlPlaneOutageProbe } from '../helpers/jigs/control-plane-outage.js';
-import { unrequestedAttachments } from '../helpers/jigs/network-attachment.js';
+import type { CheckContext } from '../helpers/framework/context.js';
+import { isExtendedResource } from '../helpers/k8s/extended-resources.js';
+import { controlPlaneOutageProbe } from '../helpers/probes/control-plane-outage.js';
+import { unrequestedAttachments } from '../helpers/probes/network-attachment.js';
 import {
   judgeGroup,
   ociParameterPod,
   ociParameterScript,
   parseOciReport,
-} from '../helpers/jigs/oci-parameters.js';
-import { PodJig } from '../helpers/jigs/pod.js';
-import { tryStart } from '../helpers/jigs/pod-start.js';
-import { MANAGED_BY, managedByLabel, randomSuffix } from '../helpers/labels.js';
-import { defineSuite } from '../helpers/registry.js';
-import { fail, pass, type Verdict } from '../helpers/verdict.js';
+} from '../helpers/probes/oci-parameters.js';
+import { PodJig } from '../helpers/probes/pod.js';
+import { tryStart } from '../helpers/probes/pod-start.js';
+import { MANAGED_BY, managedByLabel, randomSuffix } from '../helpers/framework/labels.js';
+import { defineSuite } from '../helpers/framework/registry.js';
+import { fail, pass, type Verdict } from '../helpers/framework/verdict.js';
 
 type Group = Parameters<typeof judgeGroup>[0];
 

@@ -1,8 +1,8 @@
 /** Progress line per check while it runs, and a summary by section at the end. */
-import { isBlocking, summariseBySection } from '../outcome.js';
-import type { CheckResult } from '../results.js';
+import { isBlocking, summariseBySection } from '../framework/outcome.js';
+import type { CheckResult } from '../framework/results.js';
 import { statusWord, testName } from './format.js';
-import type { Reporter, RunInfo, RunReport } from './reporter.js';
+import type { Reporter, RunInfo, RunReport } from '../framework/reporter.js';
 
 export interface TextSink {
   write(text: string): unknown;

@@ -1,6 +1,6 @@
 /** The whole run as JSON, for machines. */
-import type { Reporter, RunReport } from './reporter.js';
-import { isBlocking, summariseBySection } from '../outcome.js';
+import type { Reporter, RunReport } from '../framework/reporter.js';
+import { isBlocking, summariseBySection } from '../framework/outcome.js';
 
 export function renderJson(report: RunReport): string {
   return JSON.stringify(

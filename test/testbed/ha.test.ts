@@ -6,9 +6,9 @@
  */
 import { expect } from 'chai';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
-import { execInContainer } from '../../helpers/exec.js';
-import { KindNodeJig, kindContainerName } from '../../helpers/jigs/kind-nodes.js';
-import { waitFor } from '../../helpers/wait.js';
+import { execInContainer } from '../../helpers/k8s/exec.js';
+import { KindNodeJig, kindContainerName } from '../../helpers/probes/kind-nodes.js';
+import { waitFor } from '../../helpers/k8s/wait.js';
 
 const timeouts = { rejoin: 4 * 60_000, writeAfterStop: 60_000, exec: 30_000, poll: 2_000 };
 const log = (line: string) => console.log(`    ${line}`);

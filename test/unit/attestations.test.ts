@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { parseAttestations } from '../../helpers/attestations.js';
-import { UsageError } from '../../helpers/errors.js';
-import { planChecks } from '../../helpers/runner.js';
-import { bindSuites } from '../../helpers/registry.js';
+import { parseAttestations } from '../../helpers/framework/attestations.js';
+import { UsageError } from '../../helpers/k8s/errors.js';
+import { planChecks } from '../../helpers/framework/runner.js';
+import { bindSuites } from '../../helpers/framework/registry.js';
 import { allSuites } from '../../suites/index.js';
 import { catalog } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { run } from '../../cli/run.js';
+import { run } from '../../cli/ra2/run.js';
 
 function capture() {
   const out: string[] = [];

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ApiException } from '@kubernetes/client-node';
-import { describeApiError, loadKubeConfig } from '../../helpers/cluster.js';
-import { EnvironmentError } from '../../helpers/errors.js';
+import { describeApiError, loadKubeConfig } from '../../helpers/k8s/cluster.js';
+import { EnvironmentError } from '../../helpers/k8s/errors.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ra2-kubeconfig-'));
 function kubeconfigFile(name: string, text: string): string {

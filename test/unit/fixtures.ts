@@ -1,9 +1,9 @@
 /** Small builders for results and reports, shared by the unit tests. */
 import { loadCatalog } from '../../catalog/index.js';
 import type { CatalogRow } from '../../catalog/types.js';
-import type { RunReport } from '../../helpers/reporters/reporter.js';
-import type { CheckResult, CheckStatus } from '../../helpers/results.js';
-import { buildRunReport } from '../../helpers/outcome.js';
+import type { RunReport } from '../../helpers/framework/reporter.js';
+import type { CheckResult, CheckStatus } from '../../helpers/framework/results.js';
+import { buildRunReport } from '../../helpers/framework/outcome.js';
 
 export const catalog = loadCatalog();
 

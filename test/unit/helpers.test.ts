@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { parseCgroupReport, parseCpuList, parseLimit } from '../../helpers/cgroup.js';
-import { CleanupStack } from '../../helpers/cleanup.js';
-import { exitCodeOf } from '../../helpers/exec.js';
-import { withImagePrefix } from '../../helpers/images.js';
-import { namespaceName, runLabels } from '../../helpers/labels.js';
-import { profileOfNodes, workers } from '../../helpers/nodes.js';
-import { parseQuantity } from '../../helpers/quantity.js';
-import { waitFor, WaitTimeoutError } from '../../helpers/wait.js';
+import { parseCgroupReport, parseCpuList, parseLimit } from '../../helpers/probes/cgroup.js';
+import { CleanupStack } from '../../helpers/framework/cleanup.js';
+import { exitCodeOf } from '../../helpers/k8s/exec.js';
+import { withImagePrefix } from '../../helpers/framework/images.js';
+import { namespaceName, runLabels } from '../../helpers/framework/labels.js';
+import { profileOfNodes, workers } from '../../helpers/k8s/nodes.js';
+import { parseQuantity } from '../../helpers/k8s/quantity.js';
+import { waitFor, WaitTimeoutError } from '../../helpers/k8s/wait.js';
 import { atLeastOnePerZone } from '../../suites/kubernetes.js';
 import { capacityAtLeast, cpuCommitment } from '../../suites/node.js';
 

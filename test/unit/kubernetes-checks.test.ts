@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { etcdctlCommand, judgeEtcd, parseMemberList } from '../../helpers/etcd.js';
-import { gateEnabled, parseConfigz, reservationsOf } from '../../helpers/kubelet-config.js';
-import { kubeletSkew, supportStatus } from '../../helpers/kubernetes-releases.js';
-import { matrixSettled, renderMatrix } from '../../helpers/jigs/network-policy.js';
-import { hostPort } from '../../helpers/jigs/netexec.js';
-import { chooseIngressClass } from '../../helpers/jigs/publishing.js';
+import { etcdctlCommand, judgeEtcd, parseMemberList } from '../../helpers/probes/etcd.js';
+import { gateEnabled, parseConfigz, reservationsOf } from '../../helpers/k8s/kubelet-config.js';
+import { kubeletSkew, supportStatus } from '../../suites/rules/kubernetes-releases.js';
+import { matrixSettled, renderMatrix } from '../../helpers/probes/network-policy.js';
+import { hostPort } from '../../helpers/probes/netexec.js';
+import { chooseIngressClass } from '../../helpers/probes/publishing.js';
 import {
   anuketProfileLabels,
   clusterDomainFromResolvConf,

@@ -8,8 +8,8 @@ import {
   processExists,
   STALE_AFTER_MS,
   type Judge,
-} from '../../helpers/liveness.js';
-import { runControlLabels } from '../../helpers/labels.js';
+} from '../../helpers/framework/heartbeat.js';
+import { runControlLabels } from '../../helpers/framework/labels.js';
 
 const now = new Date('2026-01-01T01:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);

@@ -4,7 +4,7 @@ import {
   outageClientScript,
   outageProblems,
   parseAttempts,
-} from '../../helpers/outage-log.js';
+} from '../../helpers/probes/outage-log.js';
 
 const log = [
   '100 pod ok',

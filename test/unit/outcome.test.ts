@@ -4,7 +4,7 @@ import {
   exitCodeFor,
   isBlocking,
   summariseBySection,
-} from '../../helpers/outcome.js';
+} from '../../helpers/framework/outcome.js';
 import { result } from './fixtures.js';
 
 describe('levels and exit codes', () => {

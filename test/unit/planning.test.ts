@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { needsCluster, planChecks } from '../../helpers/runner.js';
-import { bindSuites, defineSuite } from '../../helpers/registry.js';
+import { needsCluster, planChecks } from '../../helpers/framework/runner.js';
+import { bindSuites, defineSuite } from '../../helpers/framework/registry.js';
 import { allSuites } from '../../suites/index.js';
-import { pass } from '../../helpers/verdict.js';
+import { pass } from '../../helpers/framework/verdict.js';
 import { catalog } from './fixtures.js';
 
 describe('planning a run', () => {

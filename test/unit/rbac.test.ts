@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
-import { requiredPermissions } from '../../helpers/cluster.js';
-import { NAD_GROUP, NAD_PLURAL } from '../../helpers/jigs/network-attachment.js';
+import { requiredPermissions } from '../../helpers/k8s/cluster.js';
+import { NAD_GROUP, NAD_PLURAL } from '../../helpers/probes/network-attachment.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

@@ -4,9 +4,9 @@ import {
   CheckDeclarationError,
   defineSuite,
   uncoveredRows,
-} from '../../helpers/registry.js';
+} from '../../helpers/framework/registry.js';
 import { allSuites } from '../../suites/index.js';
-import { pass } from '../../helpers/verdict.js';
+import { pass } from '../../helpers/framework/verdict.js';
 import { catalog } from './fixtures.js';
 
 describe('check registry', () => {

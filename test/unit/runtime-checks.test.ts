@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { judgeOciProbe, parseRuntimeVersion } from '../../helpers/oci-probe.js';
+import { judgeOciProbe, parseRuntimeVersion } from '../../helpers/probes/oci-probe.js';
 
 const expectations = {
   uid: 1234,
@@ -60,7 +60,7 @@ describe('CRI runtime versions (ra2.crt.002)', () => {
 
 describe('kubernetes and runtime suites', () => {
   it('leave no row of 4.3 or 4.4 as spec.todo', async () => {
-    const { bindSuites } = await import('../../helpers/registry.js');
+    const { bindSuites } = await import('../../helpers/framework/registry.js');
     const { allSuites } = await import('../../suites/index.js');
     const { catalog } = await import('./fixtures.js');
     const todo = bindSuites(catalog, allSuites)

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { globToRegExp, isSelected, splitPatterns } from '../../helpers/selection.js';
+import { globToRegExp, isSelected, splitPatterns } from '../../helpers/framework/selection.js';
 
 describe('focus and skip selection', () => {
   it('splits repeatable and comma-separated values', () => {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { PLUGIN_REPOSITORY, SONOBUOY_VERSION, usedImages } from '../../cli/images.js';
-import { run } from '../../cli/run.js';
-import { JUNIT_FILE, PLUGIN_ENV_KEYS } from '../../cli/sonobuoy.js';
-import { DEFAULT_PROBE_IMAGE } from '../../helpers/images.js';
+import { PLUGIN_REPOSITORY, SONOBUOY_VERSION, usedImages } from '../../cli/ra2/images.js';
+import { run } from '../../cli/ra2/run.js';
+import { JUNIT_FILE, PLUGIN_ENV_KEYS } from '../../cli/sonobuoy/plugin.js';
+import { DEFAULT_PROBE_IMAGE } from '../../helpers/framework/images.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -40,8 +40,8 @@ describe('Sonobuoy plugin manifest sonobuoy/ra2.yaml', () => {
 
   it('runs the sonobuoy entry point of the image of this version', () => {
     expect(manifest.spec.image).to.equal(`${PLUGIN_REPOSITORY}:${version}`);
-    expect(manifest.spec.command).to.deep.equal(['node', '/app/dist/cli/sonobuoy-main.js']);
-    expect(existsSync(path.join(root, 'dist', 'cli', 'sonobuoy-main.js'))).to.equal(true);
+    expect(manifest.spec.command).to.deep.equal(['node', '/app/dist/cli/sonobuoy/main.js']);
+    expect(existsSync(path.join(root, 'dist', 'cli', 'sonobuoy', 'main.js'))).to.equal(true);
     expect(read('Dockerfile')).to.contain('COPY --from=build /src/dist ./dist');
     expect(manifest.spec.securityContext).to.include({ runAsNonRoot: true, runAsUser: 1000 });
   });

@@ -15,14 +15,14 @@ import {
   REPORT_FILE,
   RESULTS_SUBDIR,
   runPlugin,
-} from '../../cli/sonobuoy.js';
-import { EnvironmentError } from '../../helpers/errors.js';
-import { bindSuites, defineSuite } from '../../helpers/registry.js';
-import type { RunReport } from '../../helpers/reporters/reporter.js';
-import type { CheckResult } from '../../helpers/results.js';
-import type { RunOptions, runSuite } from '../../helpers/runner.js';
-import { isSelected } from '../../helpers/selection.js';
-import { buildRunReport } from '../../helpers/outcome.js';
+} from '../../cli/sonobuoy/plugin.js';
+import { EnvironmentError } from '../../helpers/k8s/errors.js';
+import { bindSuites, defineSuite } from '../../helpers/framework/registry.js';
+import type { RunReport } from '../../helpers/framework/reporter.js';
+import type { CheckResult } from '../../helpers/framework/results.js';
+import type { RunOptions, runSuite } from '../../helpers/framework/runner.js';
+import { isSelected } from '../../helpers/framework/selection.js';
+import { buildRunReport } from '../../helpers/framework/outcome.js';
 import { allSuites } from '../../suites/index.js';
 import { catalog } from './fixtures.js';
 

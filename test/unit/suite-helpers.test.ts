@@ -1,29 +1,29 @@
 import { expect } from 'chai';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { versionsOfGroup } from '../../helpers/api-resources.js';
-import { matchingPods } from '../../helpers/components.js';
+import { versionsOfGroup } from '../../helpers/k8s/api-resources.js';
+import { matchingPods } from '../../helpers/k8s/components.js';
 import {
   extendedResources,
   isExtendedResource,
   sriovResourceNamesFromConfig,
   sriovResources,
-} from '../../helpers/extended-resources.js';
+} from '../../helpers/k8s/extended-resources.js';
 import {
   hugePageSizes,
   hugePageUsed,
   nodesLacking,
   parseHugePageReport,
-} from '../../helpers/hugepages.js';
+} from '../../helpers/probes/hugepages.js';
 import {
   cniPluginTypes,
   parseIpAddr,
   parseNetworkStatus,
   unrequestedAttachments,
-} from '../../helpers/jigs/network-attachment.js';
-import { judgeGroup, parseOciReport } from '../../helpers/jigs/oci-parameters.js';
-import { hostOfRemoteAddr, inCidr, spreadWorkers } from '../../helpers/jigs/pod-network.js';
-import { volumeSourceOf } from '../../helpers/jigs/pvc.js';
-import { parseVirtualisationReport } from '../../helpers/virtualisation.js';
+} from '../../helpers/probes/network-attachment.js';
+import { judgeGroup, parseOciReport } from '../../helpers/probes/oci-parameters.js';
+import { hostOfRemoteAddr, inCidr, spreadWorkers } from '../../helpers/probes/pod-network.js';
+import { volumeSourceOf } from '../../helpers/probes/pvc.js';
+import { parseVirtualisationReport } from '../../helpers/probes/virtualisation.js';
 import { workloadPods } from '../../suites/workloads.js';
 
 const node = (

@@ -1,5 +1,5 @@
 /**
- * Runs the real CLI, `node dist/cli/main.js`, as a child process and captures
+ * Runs the real CLI, `node dist/cli/ra2/main.js`, as a child process and captures
  * its exit code, signal, stdout and stderr. No part of the suite runs in the
  * test's own process.
  */
@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** dist/test/e2e/support/cli.js -> dist/cli/main.js */
+/** dist/test/e2e/support/cli.js -> dist/cli/ra2/main.js */
 export const cliPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',
   '..',
   'cli',
+  'ra2',
   'main.js',
 );
 

@@ -11,9 +11,14 @@ import {
   KubernetesObjectApi,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { clusterScopedKinds, listByLabel } from '../../../helpers/leftovers.js';
-import { checkLabel, managedByLabel, MANAGED_BY, runLabel } from '../../../helpers/labels.js';
-import { STALE_AFTER_MS } from '../../../helpers/liveness.js';
+import { clusterScopedKinds, listByLabel } from '../../../helpers/framework/leftovers.js';
+import {
+  checkLabel,
+  managedByLabel,
+  MANAGED_BY,
+  runLabel,
+} from '../../../helpers/framework/labels.js';
+import { STALE_AFTER_MS } from '../../../helpers/framework/heartbeat.js';
 import { e2eTimeouts } from './timeouts.js';
 
 export const managedBySelector = `${managedByLabel}=${MANAGED_BY}`;

@@ -1,0 +1,410 @@
+/**
+ * The one runner shared by the CLI, the Sonobuoy entry point and the e2e
+ * tests: plan the catalog's rows, connect and preflight, sweep leftovers, run
+ * the checks with a per-check deadline and cleanup, and tell the reporters.
+ */
+import { loadCatalog, sectionOf, DEFAULT_RELEASE } from '../../catalog/index.js';
+import type { Catalog, CatalogRow, Profile } from '../../catalog/types.js';
+import { allSuites } from '../../suites/index.js';
+import type { Attestations } from './attestations.js';
+import { CleanupStack } from './cleanup.js';
+import {
+  connect,
+  describeApiError,
+  preflight,
+  type Cluster,
+  type ConnectOptions,
+} from '../k8s/cluster.js';
+import type { CheckContext } from './context.js';
+import { EnvironmentError, oneLine } from '../k8s/errors.js';
+import { DEFAULT_PROBE_IMAGE, withImagePrefix } from './images.js';
+import { newRunId, runLabels } from './labels.js';
+import { removeLeftovers } from './leftovers.js';
+import { RunHeartbeat } from './heartbeat.js';
+import { createCheckNamespace } from './namespace.js';
+import { resolveProfile } from '../k8s/nodes.js';
+import { buildRunReport } from './outcome.js';
+import { bindSuites, type Check, type Suite } from './registry.js';
+import type { Reporter, RunInfo, RunReport } from './reporter.js';
+import { NOT_IMPLEMENTED_REASON, type CheckResult } from './results.js';
+import { isSelected } from './selection.js';
+import { defaultTimeouts, formatDuration, type Timeouts } from './timeouts.js';
+import { WaitTimeoutError } from '../k8s/wait.js';
+import { pass, skip, type Verdict } from './verdict.js';
+
+export type ProfileChoice = Profile | 'auto';
+
+export interface RunOptions {
+  release?: string;
+  kubeconfig?: string;
+  context?: string;
+  profile?: ProfileChoice;
+  focus?: string[];
+  skip?: string[];
+  disruptive?: boolean;
+  /** Per-check limit in ms. */
+  timeoutMs?: number;
+  parallel?: number;
+  attestations?: Attestations;
+  probeImage?: string;
+  imagePrefix?: string;
+  reporters?: Reporter[];
+  /** Abort to interrupt the run (the CLI wires SIGINT/SIGTERM to it). */
+  signal?: AbortSignal;
+  /** Replaces the suites (tests). */
+  suites?: readonly Suite[];
+  /** Replaces connect() (tests). */
+  connectCluster?: (options: ConnectOptions) => Cluster;
+  /** Skips preflight (tests with a fake cluster). */
+  skipPreflight?: boolean;
+  timeouts?: Partial<Timeouts>;
+}
+
+/** Time a check gets after its deadline to clean up; the expiry annotation on its namespace. */
+export const CLEANUP_GRACE_MS = 2 * 60_000;
+
+/** A row either goes to the cluster or is decided without it. */
+export type Plan = { check: Check; decided?: Verdict; notImplemented?: boolean };
+
+/** Decides what happens to each selected row before anything touches the cluster. */
+export function planChecks(
+  checks: readonly Check[],
+  options: {
+    focus: string[];
+    skip: string[];
+    profile: Profile;
+    disruptive: boolean;
+    attestations?: Attestations;
+  },
+): Plan[] {
+  return checks
+    .filter((check) => isSelected(check.row.id, options.focus, options.skip))
+    .map((check): Plan => {
+      const { row } = check;
+      if (check.notImplemented) return { check, notImplemented: true };
+      if (row.profile === 'network-intensive' && options.profile !== 'network-intensive') {
+        return {
+          check,
+          decided: skip(
+            `applies to the Network Intensive profile; this run checks the ${options.profile} profile`,
+          ),
+        };
+      }
+      if (check.options.disruptive && !options.disruptive) {
+        return { check, decided: skip('disruptive; pass --disruptive') };
+      }
+      if (check.options.kind === 'attest') {
+        const attestation = options.attestations?.get(row.id);
+        if (!attestation && !check.body) {
+          return {
+            check,
+            decided: skip(
+              `not observable from inside a cluster; attest it with --attestations (${row.id}: statement, evidence, attestedBy)`,
+            ),
+          };
+        }
+        if (attestation && !check.body) {
+          return {
+            check,
+            decided: pass(`attested by ${attestation.attestedBy}: ${attestation.statement}`, {
+              statement: attestation.statement,
+              evidence: attestation.evidence,
+              attestedBy: attestation.attestedBy,
+            }),
+          };
+        }
+      }
+      return { check };
+    });
+}
+
+export function needsCluster(plans: readonly Plan[]): boolean {
+  return plans.some((plan) => !plan.notImplemented && !plan.decided);
+}
+
+async function notify(
+  reporters: readonly Reporter[],
+  call: (r: Reporter) => void | Promise<void>,
+  warn: (line: string) => void,
+) {
+  for (const reporter of reporters) {
+    try {
+      await call(reporter);
+    } catch (err) {
+      warn(`reporter ${reporter.name} failed: ${oneLine(err)}`);
+    }
+  }
+}
+
+export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
+  const catalog = loadCatalog(options.release ?? DEFAULT_RELEASE);
+  const checks = bindSuites(catalog, options.suites ?? allSuites);
+  const timeouts: Timeouts = { ...defaultTimeouts, ...options.timeouts };
+  if (options.timeoutMs) timeouts.check = options.timeoutMs;
+  const reporters = options.reporters ?? [];
+  const warn = (line: string) => process.stderr.write(`ra2: ${line}\n`);
+  const runId = newRunId();
+  const startedAt = new Date().toISOString();
+  const focus = options.focus ?? [];
+  const skipPatterns = options.skip ?? [];
+  const choice = options.profile ?? 'auto';
+
+  // Connect only if some row needs the cluster (or the profile must be read from it).
+  const provisional = planChecks(checks, {
+    focus,
+    skip: skipPatterns,
+    profile: choice === 'auto' ? 'network-intensive' : choice,
+    disruptive: Boolean(options.disruptive),
+    attestations: options.attestations,
+  });
+  let cluster: Cluster | undefined;
+  let kubernetesVersion: string | undefined;
+  if (needsCluster(provisional) || choice === 'auto') {
+    cluster = (options.connectCluster ?? connect)({
+      kubeconfig: options.kubeconfig,
+      context: options.context,
+    });
+    if (!options.skipPreflight)
+      kubernetesVersion = (await preflight(cluster, timeouts.apiCall)).gitVersion;
+  }
+
+  let profile: Profile = choice === 'auto' ? 'basic' : choice;
+  let profileSource = 'given';
+  if (choice === 'auto' && cluster) {
+    try {
+      const resolved = await resolveProfile(cluster.core);
+      profile = resolved.profile;
+      profileSource = `auto: ${resolved.reason}`;
+    } catch (err) {
+      throw new EnvironmentError(describeApiError(err, cluster.server));
+    }
+  }
+  const plans = planChecks(checks, {
+    focus,
+    skip: skipPatterns,
+    profile,
+    disruptive: Boolean(options.disruptive),
+    attestations: options.attestations,
+  });
+
+  const info: RunInfo = {
+    runId,
+    release: catalog.release,
+    releaseTitle: catalog.title,
+    profile,
+    profileSource,
+    server: cluster?.server,
+    context: cluster?.contextName,
+    kubernetesVersion,
+    startedAt,
+    total: plans.length,
+  };
+  await notify(reporters, (r) => r.onRunStart?.(info), warn);
+
+  // The heartbeat comes before any other object of this run and goes after all of them.
+  let heartbeat: RunHeartbeat | undefined;
+  if (cluster && needsCluster(plans) && !options.signal?.aborted) {
+    try {
+      heartbeat = await RunHeartbeat.start(cluster, runId, warn);
+    } catch (err) {
+      throw new EnvironmentError(
+        `cannot create the run's control namespace: ${describeApiError(err, cluster.server)}`,
+      );
+    }
+    try {
+      await removeLeftovers(cluster, runId, warn);
+    } catch (err) {
+      warn(`could not remove leftovers of earlier runs: ${describeApiError(err, cluster.server)}`);
+    }
+  }
+
+  const results: CheckResult[] = new Array<CheckResult>(plans.length);
+  let next = 0;
+  let interrupted: string | undefined;
+  const parallel = Math.max(1, options.parallel ?? 1);
+  const worker = async () => {
+    while (next < plans.length) {
+      const index = next++;
+      const plan = plans[index] as Plan;
+      await notify(reporters, (r) => r.onCheckStart?.(plan.check.row, index, plans.length), warn);
+      let result: CheckResult;
+      if (options.signal?.aborted) {
+        interrupted ??= oneLine(options.signal.reason ?? 'interrupted');
+        result = decidedResult(catalog, plan, skip(`run interrupted (${interrupted})`));
+      } else if (plan.notImplemented) {
+        result = decidedResult(catalog, plan, skip(NOT_IMPLEMENTED_REASON), 'not-implemented');
+      } else if (plan.decided) {
+        result = decidedResult(catalog, plan, plan.decided);
+      } else {
+        result = await executeCheck(catalog, plan.check, {
+          cluster: cluster as Cluster,
+          runId,
+          profile,
+          timeouts,
+          probeImage: withImagePrefix(
+            options.probeImage ?? DEFAULT_PROBE_IMAGE,
+            options.imagePrefix,
+          ),
+          attestations: options.attestations,
+          runSignal: options.signal,
+        });
+      }
+      results[index] = result;
+      await notify(reporters, (r) => r.onCheckEnd?.(result, index, plans.length), warn);
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, Math.max(1, plans.length)) }, worker),
+    );
+  } finally {
+    if (heartbeat && cluster) {
+      await heartbeat
+        .stop()
+        .catch((err: unknown) =>
+          warn(
+            `could not delete the run's control namespace ${heartbeat?.namespace ?? ''}: ${describeApiError(err, cluster?.server ?? '')}`,
+          ),
+        );
+    }
+  }
+  if (options.signal?.aborted) interrupted ??= oneLine(options.signal.reason ?? 'interrupted');
+
+  const report = buildRunReport(info, results, new Date().toISOString(), interrupted);
+  await notify(reporters, (r) => r.onRunEnd?.(report), warn);
+  return report;
+}
+
+function sectionTitle(catalog: Catalog, row: CatalogRow): string {
+  const section = sectionOf(catalog, row);
+  return `${section.number} ${section.title}`;
+}
+
+function decidedResult(
+  catalog: Catalog,
+  plan: Plan,
+  verdict: Verdict,
+  status?: CheckResult['status'],
+): CheckResult {
+  return {
+    ...fromVerdict(verdict),
+    ...(status ? { status } : {}),
+    row: plan.check.row,
+    sectionTitle: sectionTitle(catalog, plan.check.row),
+    kind: plan.check.options.kind,
+    log: [],
+    durationMs: 0,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+function fromVerdict(
+  verdict: Verdict,
+): Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'> {
+  switch (verdict.status) {
+    case 'passed':
+      return { status: 'passed', message: verdict.summary, evidence: verdict.evidence };
+    case 'skipped':
+      return { status: 'skipped', message: verdict.reason, evidence: verdict.evidence };
+    case 'failed':
+      return {
+        status: 'failed',
+        message: `expected ${verdict.expected}; observed ${verdict.observed}`,
+        expected: verdict.expected,
+        observed: verdict.observed,
+        evidence: verdict.evidence,
+      };
+  }
+}
+
+interface ExecuteEnv {
+  cluster: Cluster;
+  runId: string;
+  profile: Profile;
+  timeouts: Timeouts;
+  probeImage: string;
+  attestations?: Attestations;
+  runSignal?: AbortSignal;
+}
+
+/** Runs one check body with its deadline, then its cleanup stack, whatever happened. */
+export async function executeCheck(
+  catalog: Catalog,
+  check: Check,
+  env: ExecuteEnv,
+): Promise<CheckResult> {
+  const { row } = check;
+  const started = Date.now();
+  const log: string[] = [];
+  const write = (line: string) => log.push(`${new Date().toISOString()} ${line}`);
+  const cleanup = new CleanupStack();
+  const controller = new AbortController();
+  const timeoutReason = new Error(`timed out after ${formatDuration(env.timeouts.check)}`);
+  const timer = setTimeout(() => controller.abort(timeoutReason), env.timeouts.check);
+  const onRunAbort = () => controller.abort(env.runSignal?.reason ?? new Error('interrupted'));
+  env.runSignal?.addEventListener('abort', onRunAbort, { once: true });
+  const labels = runLabels(env.runId, row.id);
+  let namespace: Promise<string> | undefined;
+
+  const ctx: CheckContext = {
+    row,
+    runId: env.runId,
+    cluster: env.cluster,
+    profile: env.profile,
+    probeImage: env.probeImage,
+    timeouts: env.timeouts,
+    signal: controller.signal,
+    labels,
+    attestation: env.attestations?.get(row.id),
+    log: write,
+    defer: (description, run) => cleanup.push(description, run),
+    namespace: () =>
+      (namespace ??= createCheckNamespace({
+        core: env.cluster.core,
+        checkId: row.id,
+        labels,
+        podSecurity: check.options.podSecurity,
+        expiresAt: new Date(started + env.timeouts.check + CLEANUP_GRACE_MS),
+        cleanup,
+        log: write,
+      })),
+  };
+
+  let outcome: Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'>;
+  try {
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(asError(controller.signal.reason)), {
+        once: true,
+      });
+    });
+    aborted.catch(() => {}); // only the race below consumes it
+    outcome = fromVerdict(
+      await Promise.race([(check.body as NonNullable<Check['body']>)(ctx), aborted]),
+    );
+  } catch (err) {
+    const evidence = err instanceof WaitTimeoutError ? { lastSeen: err.lastSeen } : undefined;
+    write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    outcome = { status: 'error', message: oneLine(err), evidence };
+  } finally {
+    clearTimeout(timer);
+    env.runSignal?.removeEventListener('abort', onRunAbort);
+  }
+  try {
+    await cleanup.runAll(write);
+  } catch {
+    // already logged by the stack; the verdict stands
+  }
+  return {
+    ...outcome,
+    row,
+    sectionTitle: sectionTitle(catalog, row),
+    kind: check.options.kind,
+    log,
+    durationMs: Date.now() - started,
+    startedAt: new Date(started).toISOString(),
+  };
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}

@@ -1,0 +1,103 @@
+/** Running a command in a container over the exec websocket, capturing everything. */
+import { Writable } from 'node:stream';
+import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { formatDuration } from '../framework/timeouts.js';
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** 0 on success; the process's exit code; -1 when the status gave none. */
+  exitCode: number;
+}
+
+interface SocketLike {
+  close(): void;
+  on(event: 'close', listener: () => void): unknown;
+}
+
+export interface ExecTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+/** The exit code a V1Status from the exec channel reports. */
+export function exitCodeOf(status: V1Status): number {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  const code = cause?.message !== undefined ? Number.parseInt(cause.message, 10) : NaN;
+  return Number.isNaN(code) ? -1 : code;
+}
+
+function collector(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(Buffer.from(chunk));
+      callback();
+    },
+  });
+}
+
+export async function execInContainer(
+  kc: KubeConfig,
+  target: ExecTarget,
+  command: string[],
+  timeoutMs: number,
+): Promise<ExecResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  return new Promise<ExecResult>((resolve, reject) => {
+    let settled = false;
+    let socket: { close(): void } | undefined;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(() => {
+      socket?.close();
+      finish(() =>
+        reject(
+          new Error(
+            `exec of ${JSON.stringify(command)} in ${target.pod} timed out after ${formatDuration(timeoutMs)}`,
+          ),
+        ),
+      );
+    }, timeoutMs);
+    new Exec(kc)
+      .exec(
+        target.namespace,
+        target.pod,
+        target.container,
+        command,
+        collector(out),
+        collector(err),
+        null,
+        false,
+        (status) => {
+          // Give the streams a tick to flush their last chunks.
+          setImmediate(() =>
+            finish(() =>
+              resolve({
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+                exitCode: exitCodeOf(status),
+              }),
+            ),
+          );
+        },
+      )
+      .then((opened: unknown) => {
+        // isomorphic-ws's types do not resolve under NodeNext; we use two methods of it.
+        const ws = opened as SocketLike;
+        socket = ws;
+        ws.on('close', () =>
+          setImmediate(() =>
+            finish(() => reject(new Error(`exec in ${target.pod} closed without a status`))),
+          ),
+        );
+      })
+      .catch((e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
+  });
+}
