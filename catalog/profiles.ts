@@ -25,3 +25,6 @@ export function hasProfile(node: V1Node, profile: AnuketProfile): boolean {
   const labels = node.metadata?.labels ?? {};
   return profileLabelKeys(profile).some((key) => labels[key] === 'true');
 }
+
+/** The label key that marks a network-intensive node. */
+export const networkIntensiveLabel = profileLabelKeys('network-intensive')[0]!;

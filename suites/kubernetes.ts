@@ -42,7 +42,7 @@ import {
   type EtcdMember,
 } from '../helpers/probes/etcd.js';
 import { extendedResources } from '../helpers/k8s/extended-resources.js';
-import { AGNHOST } from '../helpers/framework/images.js';
+import { AGNHOST } from '../helpers/probes/agnhost.js';
 import { allowedClient, otherClient, runPolicyScenario } from '../helpers/probes/network-policy.js';
 import {
   attemptUntil,
@@ -88,7 +88,7 @@ import {
 } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, skip } from '../helpers/framework/verdict.js';
+import { fail, pass, skip } from '../helpers/framework/result.js';
 
 /** GA group versions every supported Kubernetes release serves. */
 export const requiredGaGroupVersions = [

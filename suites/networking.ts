@@ -13,8 +13,7 @@
  * Where a row applies only "if a multiplexer is used" and none is, the check
  * skips with the evidence it looked at.
  */
-import type { V1Pod } from '@kubernetes/client-node';
-import { NetworkingV1Api } from '@kubernetes/client-node';
+import { type V1Pod, NetworkingV1Api } from '@kubernetes/client-node';
 import { resourceName } from '../helpers/k8s/api-resources.js';
 import { findComponentPods, formatComponentPod, running } from '../helpers/k8s/components.js';
 import type { CheckContext } from '../helpers/framework/context.js';
@@ -73,7 +72,7 @@ import {
 import { tryStart } from '../helpers/probes/pod-start.js';
 import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, skip, type Verdict } from '../helpers/framework/verdict.js';
+import { fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
 
 const nad = resourceName(NAD_GROUP, NAD_PLURAL);
 /** SR-IOV network device plugin pods (sriov-network-device-plugin, sriovdp). */

@@ -29,7 +29,7 @@ import { defineSuite } from '../helpers/framework/registry.js';
 import { hasProfile } from '../catalog/profiles.js';
 import { isReady, listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { formatBytes, parseQuantity } from '../helpers/k8s/quantity.js';
-import { fail, pass, skip } from '../helpers/framework/verdict.js';
+import { fail, pass, skip } from '../helpers/framework/result.js';
 import {
   parseVirtualisationReport,
   virtualisationScript,

@@ -7,7 +7,7 @@
  */
 import { findComponentPods, formatComponentPod } from '../helpers/k8s/components.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass } from '../helpers/framework/verdict.js';
+import { fail, pass } from '../helpers/framework/result.js';
 
 export default defineSuite('packaging', (spec) => {
   spec('ra2.pkg.001', { kind: 'inspect' }, async (ctx) => {

@@ -16,7 +16,7 @@ import { readKubeletConfigs } from '../helpers/k8s/kubelet-config.js';
 import { isReady, listNodes, nodeName } from '../helpers/k8s/nodes.js';
 import { judgeOciProbe, ociProbeScript, parseRuntimeVersion } from '../helpers/probes/oci-probe.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass } from '../helpers/framework/verdict.js';
+import { fail, pass } from '../helpers/framework/result.js';
 
 const oci = {
   uid: 1234,

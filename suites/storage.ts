@@ -12,15 +12,14 @@
  * and a volume its provisioner created. Plugin and CSI rows read StorageClasses,
  * CSIDrivers, CSINodes and PersistentVolumes.
  */
-import type { V1Pod, V1StorageClass } from '@kubernetes/client-node';
-import { StorageV1Api } from '@kubernetes/client-node';
+import { type V1Pod, type V1StorageClass, StorageV1Api } from '@kubernetes/client-node';
 import type { CheckContext } from '../helpers/framework/context.js';
 import { PodJig, sleeperPod } from '../helpers/probes/pod.js';
 import { tryStart } from '../helpers/probes/pod-start.js';
 import { claim, createClaim, volumeSourceOf, waitBound } from '../helpers/probes/pvc.js';
 import { randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, skip } from '../helpers/framework/verdict.js';
+import { fail, pass, skip } from '../helpers/framework/result.js';
 import { waitFor } from '../helpers/k8s/wait.js';
 
 const defaultClassAnnotation = 'storageclass.kubernetes.io/is-default-class';

@@ -28,7 +28,7 @@ import { PodJig } from '../helpers/probes/pod.js';
 import { tryStart } from '../helpers/probes/pod-start.js';
 import { MANAGED_BY, managedByLabel, randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, type Verdict } from '../helpers/framework/verdict.js';
+import { fail, pass, type Verdict } from '../helpers/framework/result.js';
 
 type Group = Parameters<typeof judgeGroup>[0];
 

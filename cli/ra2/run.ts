@@ -17,13 +17,12 @@ import { loadAttestations } from '../../helpers/framework/attestations.js';
 import { EnvironmentError, oneLine, UsageError } from '../../helpers/k8s/errors.js';
 import { usedImages } from './images.js';
 import { DEFAULT_PROBE_IMAGE } from '../../helpers/framework/images.js';
-import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/framework/outcome.js';
+import { EXIT_USAGE_OR_ENVIRONMENT, type Reporter } from '../../helpers/framework/result.js';
 import { bindSuites } from '../../helpers/framework/registry.js';
 import { ConsoleReporter, type TextSink } from '../../helpers/reporters/console.js';
 import { testName } from '../../helpers/reporters/format.js';
 import { JsonReporter } from '../../helpers/reporters/json.js';
 import { JUnitReporter } from '../../helpers/reporters/junit.js';
-import type { Reporter } from '../../helpers/framework/reporter.js';
 import { ConformanceReportReporter } from '../../helpers/reporters/report.js';
 import { runSuite, type ProfileChoice, type RunOptions } from '../../helpers/framework/runner.js';
 import { splitPatterns } from '../../helpers/framework/selection.js';
@@ -171,6 +170,7 @@ export async function run(
           imagePrefix: flags.imagePrefix,
           reporters,
           signal: controller.signal,
+          suites: allSuites,
         };
         const report = await runSuite(options);
         exitCode = report.interrupted ? EXIT_USAGE_OR_ENVIRONMENT : report.exitCode;

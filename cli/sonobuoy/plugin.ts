@@ -20,15 +20,13 @@ import type { Catalog, CatalogRow } from '../../catalog/types.js';
 import { loadAttestations } from '../../helpers/framework/attestations.js';
 import { EnvironmentError, oneLine, UsageError } from '../../helpers/k8s/errors.js';
 import { DEFAULT_PROBE_IMAGE } from '../../helpers/framework/images.js';
-import { buildRunReport } from '../../helpers/framework/outcome.js';
+import { buildRunReport, type Reporter, type RunInfo, type RunReport, type CheckResult } from '../../helpers/framework/result.js';
 import { bindSuites, type Check } from '../../helpers/framework/registry.js';
 import { ConsoleReporter, type TextSink } from '../../helpers/reporters/console.js';
 import { renderJson } from '../../helpers/reporters/json.js';
 import { renderJUnit } from '../../helpers/reporters/junit.js';
 import { renderMarkdown } from '../../helpers/reporters/report.js';
-import type { Reporter, RunInfo, RunReport } from '../../helpers/framework/reporter.js';
 import { SonobuoyProgressReporter } from '../../helpers/reporters/sonobuoy-progress.js';
-import type { CheckResult } from '../../helpers/framework/results.js';
 import { runSuite, type ProfileChoice, type RunOptions } from '../../helpers/framework/runner.js';
 import { isSelected, splitPatterns } from '../../helpers/framework/selection.js';
 import { defaultTimeouts, type Timeouts } from '../../helpers/framework/timeouts.js';
@@ -515,6 +513,7 @@ export async function runPlugin(
         attestations: config.attestationsPath
           ? loadAttestations(config.attestationsPath)
           : undefined,
+        suites,
         ...deps.runOptions,
         reporters,
         signal: controller.signal,

@@ -17,6 +17,3 @@ export function withImagePrefix(image: string, prefix: string | undefined): stri
   const path = namesRegistry ? parts.slice(1).join('/') : image;
   return `${prefix.replace(/\/+$/, '')}/${path}`;
 }
-
-/** Where the agnhost binary sits in its image (its entrypoint). */
-export const AGNHOST = '/agnhost';

@@ -6,14 +6,9 @@
  */
 import type { Catalog, CatalogRow, SectionKey } from '../../catalog/types.js';
 import type { CheckContext } from './context.js';
-import type { Verdict } from './verdict.js';
+import type { CheckKind, Verdict } from './result.js';
 
-/**
- * probe: schedules workloads and asserts what they observe.
- * inspect: reads cluster state through the API.
- * attest: not observable from inside a cluster; needs user-supplied evidence.
- */
-export type CheckKind = 'probe' | 'inspect' | 'attest';
+export type { CheckKind };
 
 /** Pod Security admission level the check's namespace enforces. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';

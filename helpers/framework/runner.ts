@@ -5,7 +5,6 @@
  */
 import { loadCatalog, sectionOf, DEFAULT_RELEASE } from '../../catalog/index.js';
 import type { Catalog, CatalogRow, Profile } from '../../catalog/types.js';
-import { allSuites } from '../../suites/index.js';
 import type { Attestations } from './attestations.js';
 import { CleanupStack } from './cleanup.js';
 import {
@@ -22,15 +21,23 @@ import { newRunId, runLabels } from './labels.js';
 import { removeLeftovers } from './leftovers.js';
 import { RunHeartbeat } from './heartbeat.js';
 import { createCheckNamespace } from './namespace.js';
-import { resolveProfile } from '../k8s/nodes.js';
-import { buildRunReport } from './outcome.js';
+import { resolveProfile } from './profile.js';
+import {
+  buildRunReport,
+  type Reporter,
+  type RunInfo,
+  type RunReport,
+  NOT_IMPLEMENTED_REASON,
+  type CheckResult,
+  pass,
+  skip,
+  type Verdict,
+} from './result.js';
 import { bindSuites, type Check, type Suite } from './registry.js';
-import type { Reporter, RunInfo, RunReport } from './reporter.js';
-import { NOT_IMPLEMENTED_REASON, type CheckResult } from './results.js';
 import { isSelected } from './selection.js';
-import { defaultTimeouts, formatDuration, type Timeouts } from './timeouts.js';
+import { formatDuration } from '../k8s/duration.js';
+import { defaultTimeouts, type Timeouts } from './timeouts.js';
 import { WaitTimeoutError } from '../k8s/wait.js';
-import { pass, skip, type Verdict } from './verdict.js';
 
 export type ProfileChoice = Profile | 'auto';
 
@@ -51,8 +58,8 @@ export interface RunOptions {
   reporters?: Reporter[];
   /** Abort to interrupt the run (the CLI wires SIGINT/SIGTERM to it). */
   signal?: AbortSignal;
-  /** Replaces the suites (tests). */
-  suites?: readonly Suite[];
+  /** The checks to run: the composition root (cli/) passes the project's suites. */
+  suites: readonly Suite[];
   /** Replaces connect() (tests). */
   connectCluster?: (options: ConnectOptions) => Cluster;
   /** Skips preflight (tests with a fake cluster). */
@@ -136,9 +143,9 @@ async function notify(
   }
 }
 
-export async function runSuite(options: RunOptions = {}): Promise<RunReport> {
+export async function runSuite(options: RunOptions): Promise<RunReport> {
   const catalog = loadCatalog(options.release ?? DEFAULT_RELEASE);
-  const checks = bindSuites(catalog, options.suites ?? allSuites);
+  const checks = bindSuites(catalog, options.suites);
   const timeouts: Timeouts = { ...defaultTimeouts, ...options.timeouts };
   if (options.timeoutMs) timeouts.check = options.timeoutMs;
   const reporters = options.reporters ?? [];

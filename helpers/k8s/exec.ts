@@ -1,7 +1,7 @@
 /** Running a command in a container over the exec websocket, capturing everything. */
 import { Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-import { formatDuration } from '../framework/timeouts.js';
+import { formatDuration } from './duration.js';
 
 export interface ExecResult {
   stdout: string;

@@ -3,7 +3,7 @@
  * poll a getter, test a named condition, and on timeout report the last
  * object seen so a failure explains itself.
  */
-import { formatDuration } from '../framework/timeouts.js';
+import { formatDuration } from './duration.js';
 
 export interface WaitOptions {
   timeoutMs: number;

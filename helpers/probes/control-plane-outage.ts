@@ -19,7 +19,7 @@ import {
   parseAttempts,
   type Window,
 } from './outage-log.js';
-import { fail, pass, skip, type Verdict } from '../framework/verdict.js';
+import { fail, pass, skip, type Verdict } from '../framework/result.js';
 import { sleep, waitFor } from '../k8s/wait.js';
 import { KindNodeJig, kindContainerName } from './kind-nodes.js';
 import { hostPort } from './netexec.js';

@@ -7,8 +7,8 @@
 import { isIPv6 } from 'node:net';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { AGNHOST } from '../framework/images.js';
-import { formatDuration } from '../framework/timeouts.js';
+import { AGNHOST } from './agnhost.js';
+import { formatDuration } from '../k8s/duration.js';
 import { sleep } from '../k8s/wait.js';
 import { restrictedPod, type PodJig } from './pod.js';
 

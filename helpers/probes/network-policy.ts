@@ -6,7 +6,7 @@
  */
 import { NetworkingV1Api, type V1NetworkPolicy } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { formatDuration } from '../framework/timeouts.js';
+import { formatDuration } from '../k8s/duration.js';
 import { sleep } from '../k8s/wait.js';
 import type { PodJig, Tweak } from './pod.js';
 import { tryConnect } from './netexec.js';

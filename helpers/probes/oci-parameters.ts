@@ -7,7 +7,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { AGNHOST } from '../framework/images.js';
+import { AGNHOST } from './agnhost.js';
 import { sleeperPod } from './pod.js';
 
 export const ociExpected = {

@@ -13,7 +13,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { formatDuration } from '../framework/timeouts.js';
+import { formatDuration } from '../k8s/duration.js';
 import { sleep } from '../k8s/wait.js';
 import type { Tweak } from './pod.js';
 

@@ -1,6 +1,5 @@
 /** Service jig: create a Service from a template plus a tweak; wait for endpoints. */
-import type { V1Service, V1EndpointSlice } from '@kubernetes/client-node';
-import { DiscoveryV1Api } from '@kubernetes/client-node';
+import { type V1Service, type V1EndpointSlice, DiscoveryV1Api } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
 import { waitFor } from '../k8s/wait.js';
 import type { Tweak } from './pod.js';

@@ -1,8 +1,13 @@
 /** Progress line per check while it runs, and a summary by section at the end. */
-import { isBlocking, summariseBySection } from '../framework/outcome.js';
-import type { CheckResult } from '../framework/results.js';
+import {
+  isBlocking,
+  summariseBySection,
+  type CheckResult,
+  type Reporter,
+  type RunInfo,
+  type RunReport,
+} from '../framework/result.js';
 import { statusWord, testName } from './format.js';
-import type { Reporter, RunInfo, RunReport } from '../framework/reporter.js';
 
 export interface TextSink {
   write(text: string): unknown;

@@ -1,6 +1,6 @@
 /** Shared wording for reporters: names, tags and status words come from the catalog row. */
 import type { CatalogRow } from '../../catalog/types.js';
-import type { CheckResult, CheckStatus } from '../framework/results.js';
+import type { CheckResult, CheckStatus } from '../framework/result.js';
 
 /** "[ra2.ch.001] Huge pages [MUST] [network-intensive]" */
 export function testName(row: CatalogRow): string {

@@ -1,6 +1,10 @@
 /** The whole run as JSON, for machines. */
-import type { Reporter, RunReport } from '../framework/reporter.js';
-import { isBlocking, summariseBySection } from '../framework/outcome.js';
+import {
+  type Reporter,
+  type RunReport,
+  isBlocking,
+  summariseBySection,
+} from '../framework/result.js';
 
 export function renderJson(report: RunReport): string {
   return JSON.stringify(

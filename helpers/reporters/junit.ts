@@ -6,8 +6,7 @@
 import junitModule from 'junit-report-builder';
 import type { Builder, TestCase } from 'junit-report-builder';
 import { evidenceText, testName } from './format.js';
-import type { Reporter, RunReport } from '../framework/reporter.js';
-import { NOT_IMPLEMENTED_REASON } from '../framework/results.js';
+import { type Reporter, type RunReport, NOT_IMPLEMENTED_REASON } from '../framework/result.js';
 
 /** The package is CommonJS whose module.exports is the builder; its typings disagree under NodeNext. */
 const junit = junitModule as unknown as Builder;

@@ -1,8 +1,11 @@
 /** The human conformance report: Markdown, or HTML when the path ends in .html. */
-import { summariseBySection } from '../framework/outcome.js';
-import type { CheckResult } from '../framework/results.js';
+import {
+  summariseBySection,
+  type CheckResult,
+  type Reporter,
+  type RunReport,
+} from '../framework/result.js';
 import { evidenceText, statusWord, testName } from './format.js';
-import type { Reporter, RunReport } from '../framework/reporter.js';
 
 export function renderMarkdown(report: RunReport): string {
   const { info, counts } = report;

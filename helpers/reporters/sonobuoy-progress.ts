@@ -4,9 +4,8 @@
  * `sonobuoy status --json` then shows. Progress is a courtesy: a failed POST
  * never affects the run; it is logged once and later failures are silent.
  */
-import type { CheckResult } from '../framework/results.js';
+import type { CheckResult, Reporter, RunInfo, RunReport } from '../framework/result.js';
 import { testName } from './format.js';
-import type { Reporter, RunInfo, RunReport } from '../framework/reporter.js';
 
 /** The fields of Sonobuoy's ProgressUpdate (pkg/plugin/interface.go) that we send. */
 export interface ProgressUpdate {

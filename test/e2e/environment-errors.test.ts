@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/framework/outcome.js';
+import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/framework/result.js';
 import { describeResult, lines, outputDir, runCli, type CliResult } from './support/cli.js';
 import { isNotFound, openCluster, type TestCluster } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';

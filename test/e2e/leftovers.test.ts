@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { expect } from 'chai';
 import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
-import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/framework/outcome.js';
+import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/framework/result.js';
 import { controlName, STALE_AFTER_MS } from '../../helpers/framework/heartbeat.js';
 import { runControlLabels, runLabels } from '../../helpers/framework/labels.js';
 import { describeResult, printedRunId, runCli, spawnCli, type CliProcess } from './support/cli.js';

@@ -1,9 +1,12 @@
 /** Small builders for results and reports, shared by the unit tests. */
 import { loadCatalog } from '../../catalog/index.js';
 import type { CatalogRow } from '../../catalog/types.js';
-import type { RunReport } from '../../helpers/framework/reporter.js';
-import type { CheckResult, CheckStatus } from '../../helpers/framework/results.js';
-import { buildRunReport } from '../../helpers/framework/outcome.js';
+import {
+  type RunReport,
+  type CheckResult,
+  type CheckStatus,
+  buildRunReport,
+} from '../../helpers/framework/result.js';
 
 export const catalog = loadCatalog();
 

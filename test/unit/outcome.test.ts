@@ -4,7 +4,7 @@ import {
   exitCodeFor,
   isBlocking,
   summariseBySection,
-} from '../../helpers/framework/outcome.js';
+} from '../../helpers/framework/result.js';
 import { result } from './fixtures.js';
 
 describe('levels and exit codes', () => {

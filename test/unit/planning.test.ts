@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { needsCluster, planChecks } from '../../helpers/framework/runner.js';
 import { bindSuites, defineSuite } from '../../helpers/framework/registry.js';
 import { allSuites } from '../../suites/index.js';
-import { pass } from '../../helpers/framework/verdict.js';
+import { pass } from '../../helpers/framework/result.js';
 import { catalog } from './fixtures.js';
 
 describe('planning a run', () => {

@@ -6,7 +6,7 @@ import {
   uncoveredRows,
 } from '../../helpers/framework/registry.js';
 import { allSuites } from '../../suites/index.js';
-import { pass } from '../../helpers/framework/verdict.js';
+import { pass } from '../../helpers/framework/result.js';
 import { catalog } from './fixtures.js';
 
 describe('check registry', () => {

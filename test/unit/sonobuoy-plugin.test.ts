@@ -18,11 +18,13 @@ import {
 } from '../../cli/sonobuoy/plugin.js';
 import { EnvironmentError } from '../../helpers/k8s/errors.js';
 import { bindSuites, defineSuite } from '../../helpers/framework/registry.js';
-import type { RunReport } from '../../helpers/framework/reporter.js';
-import type { CheckResult } from '../../helpers/framework/results.js';
+import {
+  type RunReport,
+  type CheckResult,
+  buildRunReport,
+} from '../../helpers/framework/result.js';
 import type { RunOptions, runSuite } from '../../helpers/framework/runner.js';
 import { isSelected } from '../../helpers/framework/selection.js';
-import { buildRunReport } from '../../helpers/framework/outcome.js';
 import { allSuites } from '../../suites/index.js';
 import { catalog } from './fixtures.js';
 
@@ -62,9 +64,9 @@ function fakeRunner(behaviour: {
   throws?: Error;
   onStarted?: () => void;
 }): typeof runSuite {
-  return async (options: RunOptions = {}): Promise<RunReport> => {
+  return async (options: RunOptions): Promise<RunReport> => {
     if (behaviour.throws) throw behaviour.throws;
-    const checks = bindSuites(catalog, allSuites).filter((c) =>
+    const checks = bindSuites(catalog, options.suites).filter((c) =>
       isSelected(c.row.id, options.focus ?? [], options.skip ?? []),
     );
     const info = {
