@@ -2,6 +2,7 @@
 import type { CatalogRow, Profile } from '../../catalog/types.js';
 import type { Cluster } from '../k8s/cluster.js';
 import type { Attestation } from './attestations.js';
+import type { NamespaceHandle } from '../k8s/namespace-handle.js';
 import type { Timeouts } from './timeouts.js';
 
 export interface CheckContext {
@@ -22,6 +23,8 @@ export interface CheckContext {
   log(line: string): void;
   /** The check's own namespace, created on first use and deleted when the check ends. */
   namespace(): Promise<string>;
+  /** A handle on the check's namespace: create pods, services, claims, policies... and wait. */
+  ns(): Promise<NamespaceHandle>;
   /** Registers a cleanup step, run last-in-first-out when the check ends. */
   defer(description: string, run: () => Promise<void>): void;
 }

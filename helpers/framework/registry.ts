@@ -15,6 +15,11 @@ export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 export interface CheckOptions {
   kind: CheckKind;
+  /**
+   * One sentence: what the check observes, to hold against the RA2 text.
+   * Required for probe and inspect checks; shown by `ra2 list`, JUnit and the report.
+   */
+  observes?: string;
   /** Changes cluster state beyond its own namespace; runs only with --disruptive. */
   disruptive?: boolean;
   /** Defaults to "restricted"; say so when a probe needs more. */
@@ -79,7 +84,7 @@ export function bindSuites(catalog: Catalog, suites: readonly Suite[]): Check[] 
       }
       checks.set(id, {
         row,
-        options: { disruptive: false, podSecurity: 'restricted', ...options },
+        options: { disruptive: false, podSecurity: 'restricted', observes: '', ...options },
         body,
         notImplemented: todo,
       });

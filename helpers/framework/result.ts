@@ -37,6 +37,22 @@ export function skip(reason: string, evidence?: Evidence): Verdict {
   return { status: 'skipped', reason, evidence };
 }
 
+/**
+ * Ends a check early with a verdict: a precondition that did not hold (for
+ * example "a pod with ephemeral-storage limits to run") decides the row, with
+ * its evidence, so a check body reads top-down without nested returns.
+ */
+export class CheckEnded extends Error {
+  override name = 'CheckEnded';
+  constructor(readonly verdict: Verdict) {
+    super(`check ended: ${verdict.status}`);
+  }
+}
+
+export function endWith(verdict: Verdict): never {
+  throw new CheckEnded(verdict);
+}
+
 /** The record of one catalog row after a run; what every reporter consumes. */
 
 /**

@@ -24,6 +24,7 @@ import { createCheckNamespace } from './namespace.js';
 import { resolveProfile } from './profile.js';
 import {
   buildRunReport,
+  CheckEnded,
   type Reporter,
   type RunInfo,
   type RunReport,
@@ -37,6 +38,7 @@ import { bindSuites, type Check, type Suite } from './registry.js';
 import { isSelected } from './selection.js';
 import { formatDuration } from '../k8s/duration.js';
 import { defaultTimeouts, type Timeouts } from './timeouts.js';
+import { NamespaceHandle } from '../k8s/namespace-handle.js';
 import { WaitTimeoutError } from '../k8s/wait.js';
 
 export type ProfileChoice = Profile | 'auto';
@@ -352,6 +354,7 @@ export async function executeCheck(
   env.runSignal?.addEventListener('abort', onRunAbort, { once: true });
   const labels = runLabels(env.runId, row.id);
   let namespace: Promise<string> | undefined;
+  let handle: Promise<NamespaceHandle> | undefined;
 
   const ctx: CheckContext = {
     row,
@@ -375,6 +378,19 @@ export async function executeCheck(
         cleanup,
         log: write,
       })),
+    ns: () =>
+      (handle ??= ctx.namespace().then(
+        (name) =>
+          new NamespaceHandle({
+            kc: env.cluster.kc,
+            core: env.cluster.core,
+            namespace: name,
+            labels,
+            log: write,
+            signal: controller.signal,
+            timeouts: env.timeouts,
+          }),
+      )),
   };
 
   let outcome: Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'>;
@@ -389,9 +405,13 @@ export async function executeCheck(
       await Promise.race([(check.body as NonNullable<Check['body']>)(ctx), aborted]),
     );
   } catch (err) {
-    const evidence = err instanceof WaitTimeoutError ? { lastSeen: err.lastSeen } : undefined;
-    write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    outcome = { status: 'error', message: oneLine(err), evidence };
+    if (err instanceof CheckEnded) {
+      outcome = fromVerdict(err.verdict);
+    } else {
+      const evidence = err instanceof WaitTimeoutError ? { lastSeen: err.lastSeen } : undefined;
+      write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      outcome = { status: 'error', message: oneLine(err), evidence };
+    }
   } finally {
     clearTimeout(timer);
     env.runSignal?.removeEventListener('abort', onRunAbort);

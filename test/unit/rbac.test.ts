@@ -83,7 +83,15 @@ const permissionOf: Record<string, [group: string, resource: string, verb: strin
   createSelfSubjectAccessReview: ['authorization.k8s.io', 'selfsubjectaccessreviews', 'create'],
 };
 /** Methods that look like API calls but are the suite's own helpers or client-side. */
-const notApiCalls = new Set(['createAndWaitRunning']);
+const notApiCalls = new Set([
+  'createAndWaitRunning',
+  'createRunning',
+  'createService',
+  'createClaim',
+  'createPolicy',
+  'createIngress',
+  'createAttachment',
+]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

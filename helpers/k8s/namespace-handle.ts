@@ -1,0 +1,272 @@
+/**
+ * One handle on a check's namespace: every object kind a check makes is made
+ * the same way, template + tweaks -> create (labelled with the run) -> wait.
+ * Waits that time out carry what was last seen (a pod's conditions and
+ * events); jigs build on this handle and return observations.
+ */
+import {
+  CustomObjectsApi,
+  NetworkingV1Api,
+  type CoreV1Api,
+  type KubeConfig,
+  type V1Ingress,
+  type V1NetworkPolicy,
+  type V1PersistentVolumeClaim,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
+import { execInContainer, type ExecResult } from './exec.js';
+import { WaitTimeoutError, waitFor, type PollOptions } from './wait.js';
+
+/** An edit of a template before it is created (the e2e framework's `tweak`). */
+export type Tweak<T> = (object: T) => void;
+
+export function applyTweaks<T>(object: T, tweaks: readonly (Tweak<T> | undefined)[]): T {
+  for (const tweak of tweaks) tweak?.(object);
+  return object;
+}
+
+export interface HandleEnv {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  namespace: string;
+  /** Put on every object the handle creates. */
+  labels: Record<string, string>;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  timeouts: { podStart: number; exec: number; pollInterval: number };
+}
+
+interface Metadata {
+  metadata?: { name?: string; labels?: Record<string, string> };
+}
+
+function labelled<T extends Metadata>(env: HandleEnv, object: T): T {
+  object.metadata = { ...object.metadata, labels: { ...env.labels, ...object.metadata?.labels } };
+  return object;
+}
+
+/** A pod that started, or the observation of why it did not. */
+export type Started =
+  | { started: true; pod: V1Pod }
+  | { started: false; name: string; reason: string; described: Record<string, unknown> };
+
+export class Pods {
+  constructor(private readonly env: HandleEnv) {}
+
+  async create(pod: V1Pod, ...tweaks: (Tweak<V1Pod> | undefined)[]): Promise<V1Pod> {
+    const body = labelled(this.env, applyTweaks(pod, tweaks));
+    const created = await this.env.core.createNamespacedPod({
+      namespace: this.env.namespace,
+      body,
+    });
+    this.env.log(`Created pod ${this.env.namespace}/${created.metadata?.name ?? ''}`);
+    return created;
+  }
+
+  /** Creates the pod and waits until it is Running with every container ready. */
+  async createRunning(pod: V1Pod, ...tweaks: (Tweak<V1Pod> | undefined)[]): Promise<V1Pod> {
+    const created = await this.create(pod, ...tweaks);
+    return this.waitRunning(created.metadata?.name ?? '');
+  }
+
+  async waitRunning(name: string): Promise<V1Pod> {
+    const { core, namespace } = this.env;
+    try {
+      return await waitFor(
+        `pod ${namespace}/${name} to be running and ready`,
+        () => core.readNamespacedPod({ name, namespace }),
+        (pod) => {
+          if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') {
+            throw new Error(`pod ${name} ended with phase ${pod.status.phase}`);
+          }
+          return (
+            pod.status?.phase === 'Running' &&
+            (pod.status.containerStatuses ?? []).every((c) => c.ready)
+          );
+        },
+        this.pollOptions(this.env.timeouts.podStart),
+      );
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) throw await this.explainTimeout(err, name);
+      throw err;
+    }
+  }
+
+  /**
+   * Starts a pod whose failure to start is itself the finding (a missing CNI
+   * plugin, an unsatisfiable request): the timeout is returned, not thrown.
+   */
+  async tryStart(pod: V1Pod, ...tweaks: (Tweak<V1Pod> | undefined)[]): Promise<Started> {
+    const name = pod.metadata?.name ?? '';
+    try {
+      return { started: true, pod: await this.createRunning(pod, ...tweaks) };
+    } catch (err) {
+      const ended = err instanceof Error && /ended with phase/.test(err.message);
+      if (!(err instanceof WaitTimeoutError) && !ended) throw err;
+      return { started: false, name, reason: err.message, described: await this.describe(name) };
+    }
+  }
+
+  /** Starts every pod (in order); stops at the first that does not start. */
+  async tryStartAll(
+    pods: readonly V1Pod[],
+  ): Promise<{ started: V1Pod[]; failed?: Extract<Started, { started: false }> }> {
+    const started: V1Pod[] = [];
+    for (const pod of pods) {
+      const result = await this.tryStart(pod);
+      if (!result.started) return { started, failed: result };
+      started.push(result.pod);
+    }
+    return { started };
+  }
+
+  /** Conditions, container states and events of the pod, for a failure message. */
+  async describe(name: string): Promise<Record<string, unknown>> {
+    const { core, namespace } = this.env;
+    const [pod, events] = await Promise.all([
+      core.readNamespacedPod({ name, namespace }).catch(() => undefined),
+      core
+        .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` })
+        .then((list) => list.items)
+        .catch(() => []),
+    ]);
+    return {
+      phase: pod?.status?.phase,
+      node: pod?.spec?.nodeName,
+      conditions: (pod?.status?.conditions ?? []).map(
+        (c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}: ${c.message ?? ''})` : ''}`,
+      ),
+      containers: (pod?.status?.containerStatuses ?? []).map((c) => ({
+        name: c.name,
+        ready: c.ready,
+        state: c.state,
+      })),
+      events: events.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`),
+    };
+  }
+
+  private async explainTimeout(err: WaitTimeoutError, name: string): Promise<Error> {
+    const described = await this.describe(name);
+    const events = (described.events as string[]).slice(-5).join(' | ') || 'no events';
+    const conditions = (described.conditions as string[]).join(', ') || 'no conditions';
+    return new WaitTimeoutError(
+      `${err.message.replace(/^timed out after \S+ waiting for /, '')}; conditions: ${conditions}; events: ${events}`,
+      this.env.timeouts.podStart,
+      described,
+    );
+  }
+
+  async exec(name: string, command: string[], container = 'probe'): Promise<ExecResult> {
+    const { namespace, log } = this.env;
+    log(`Exec in ${namespace}/${name}: ${command.join(' ')}`);
+    const result = await execInContainer(
+      this.env.kc,
+      { namespace, pod: name, container },
+      command,
+      this.env.timeouts.exec,
+    );
+    log(
+      `  exit ${result.exitCode}; stdout: ${result.stdout.trim().slice(0, 500)}; stderr: ${result.stderr.trim().slice(0, 500)}`,
+    );
+    return result;
+  }
+
+  pollOptions(timeoutMs: number): PollOptions {
+    return {
+      timeoutMs,
+      intervalMs: this.env.timeouts.pollInterval,
+      log: this.env.log,
+      signal: this.env.signal,
+    };
+  }
+}
+
+/** NetworkAttachmentDefinitions (Multus); their CRD may be missing, which the caller handles. */
+export const NAD_GROUP = 'k8s.cni.cncf.io';
+export const NAD_VERSION = 'v1';
+export const NAD_PLURAL = 'network-attachment-definitions';
+
+export interface NetworkAttachment {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: { config: string };
+}
+
+export class NamespaceHandle {
+  readonly pods: Pods;
+
+  constructor(private readonly env: HandleEnv) {
+    this.pods = new Pods(env);
+  }
+
+  get name(): string {
+    return this.env.namespace;
+  }
+
+  /** Wait options with this check's log, abort signal and poll interval. */
+  pollOptions(timeoutMs: number): PollOptions {
+    return this.pods.pollOptions(timeoutMs);
+  }
+
+  async createService(service: V1Service, ...tweaks: Tweak<V1Service>[]): Promise<V1Service> {
+    const body = labelled(this.env, applyTweaks(service, tweaks));
+    const created = await this.env.core.createNamespacedService({ namespace: this.name, body });
+    this.env.log(`Created service ${this.name}/${created.metadata?.name ?? ''}`);
+    return created;
+  }
+
+  async createClaim(
+    claim: V1PersistentVolumeClaim,
+    ...tweaks: Tweak<V1PersistentVolumeClaim>[]
+  ): Promise<V1PersistentVolumeClaim> {
+    const body = labelled(this.env, applyTweaks(claim, tweaks));
+    const created = await this.env.core.createNamespacedPersistentVolumeClaim({
+      namespace: this.name,
+      body,
+    });
+    this.env.log(
+      `Created PVC ${this.name}/${created.metadata?.name ?? ''} (class ${created.spec?.storageClassName ?? 'default'})`,
+    );
+    return created;
+  }
+
+  async createPolicy(
+    policy: V1NetworkPolicy,
+    ...tweaks: Tweak<V1NetworkPolicy>[]
+  ): Promise<V1NetworkPolicy> {
+    const body = labelled(this.env, applyTweaks(policy, tweaks));
+    const created = await this.env.kc
+      .makeApiClient(NetworkingV1Api)
+      .createNamespacedNetworkPolicy({ namespace: this.name, body });
+    this.env.log(`Created NetworkPolicy ${this.name}/${created.metadata?.name ?? ''}`);
+    return created;
+  }
+
+  async createIngress(ingress: V1Ingress, ...tweaks: Tweak<V1Ingress>[]): Promise<V1Ingress> {
+    const body = labelled(this.env, applyTweaks(ingress, tweaks));
+    const created = await this.env.kc
+      .makeApiClient(NetworkingV1Api)
+      .createNamespacedIngress({ namespace: this.name, body });
+    this.env.log(`Created Ingress ${this.name}/${created.metadata?.name ?? ''}`);
+    return created;
+  }
+
+  async createAttachment(
+    attachment: NetworkAttachment,
+    ...tweaks: Tweak<NetworkAttachment>[]
+  ): Promise<void> {
+    const body = labelled(this.env, applyTweaks(attachment, tweaks));
+    await this.env.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: NAD_GROUP,
+      version: NAD_VERSION,
+      namespace: this.name,
+      plural: NAD_PLURAL,
+      body: {
+        apiVersion: `${NAD_GROUP}/${NAD_VERSION}`,
+        kind: 'NetworkAttachmentDefinition',
+        ...body,
+      },
+    });
+    this.env.log(`Created NetworkAttachmentDefinition ${this.name}/${body.metadata.name}`);
+  }
+}
