@@ -5,7 +5,7 @@ import {
   defineSuite,
   uncoveredRows,
 } from '../../helpers/framework/registry.js';
-import { allSuites } from '../../suites/index.js';
+import { allSuites, suitesByIdPrefix } from '../../suites/index.js';
 import { pass } from '../../helpers/framework/result.js';
 import { catalog } from './fixtures.js';
 
@@ -73,5 +73,13 @@ describe('check registry', () => {
       disruptive: false,
       kind: 'probe',
     });
+  });
+
+  it('maps every section id prefix to the suite of that section', () => {
+    const table = Object.entries(suitesByIdPrefix).map(([prefix, suite]) => [
+      prefix,
+      suite.section,
+    ]);
+    expect(table).to.deep.equal(catalog.sections.map((s) => [s.idPrefix, s.key]));
   });
 });
