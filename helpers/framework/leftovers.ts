@@ -11,7 +11,7 @@
  */
 import { hostname } from 'node:os';
 import { ApiException, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
-import type { Cluster } from '../k8s/cluster.js';
+import { describeApiError, type Cluster } from '../k8s/cluster.js';
 import { managedByLabel, MANAGED_BY, runLabel } from './labels.js';
 import {
   controlName,
@@ -63,17 +63,79 @@ export interface DeadRun {
   runId: string;
   reason: string;
   removed: string[];
+  /** "could not remove <object>: <cause>", one per object that is still there. */
+  notRemoved: string[];
 }
 
-const tolerate = (err: unknown) => {
-  if (err instanceof ApiException && [403, 404].includes((err as ApiException<unknown>).code))
-    return;
-  throw err;
-};
+/** One object to delete, named as the log names it ("namespace/x", "clusterrole/y"). */
+export interface Removal {
+  object: string;
+  remove: () => Promise<unknown>;
+}
+
+const isNotFound = (err: unknown) =>
+  err instanceof ApiException && (err as ApiException<unknown>).code === 404;
 
 /**
- * Deletes every object of other runs judged dead; returns what went, per run.
- * Never throws on 403/404; the control namespace of a dead run goes last.
+ * Deletes each object; one already gone (404) counts as removed. Any other
+ * failure, a 403 included, leaves the object out of `removed` and says why.
+ */
+export async function removeEach(
+  removals: readonly Removal[],
+  server: string,
+): Promise<{ removed: string[]; notRemoved: string[] }> {
+  const removed: string[] = [];
+  const notRemoved: string[] = [];
+  for (const { object, remove } of removals) {
+    try {
+      await remove();
+      removed.push(object);
+    } catch (err) {
+      if (isNotFound(err)) removed.push(object);
+      else notRemoved.push(`could not remove ${object}: ${describeApiError(err, server)}`);
+    }
+  }
+  return { removed, notRemoved };
+}
+
+/** The log lines for one dead run: what went, then one line per object that did not. */
+export function describeDeadRun(run: DeadRun): string[] {
+  const name = run.runId || '(unlabelled)';
+  const lines: string[] = [];
+  if (run.removed.length > 0)
+    lines.push(`Removed leftovers of run ${name} (${run.reason}): ${run.removed.join(', ')}`);
+  for (const line of run.notRemoved) lines.push(`Leftovers of run ${name}: ${line}`);
+  return lines;
+}
+
+/**
+ * Cluster-scoped objects of the kinds checks may create that match the
+ * selector. A kind the server does not serve (404) holds nothing; any other
+ * failure is logged, since what it hides cannot be removed.
+ */
+async function listClusterScoped(
+  objects: KubernetesObjectApi,
+  labelSelector: string,
+  server: string,
+  log: (line: string) => void,
+): Promise<{ apiVersion: string; kind: string; item: KubernetesObject }[]> {
+  const found: { apiVersion: string; kind: string; item: KubernetesObject }[] = [];
+  for (const { apiVersion, kind } of clusterScopedKinds) {
+    try {
+      for (const item of await listByLabel(objects, apiVersion, kind, labelSelector))
+        found.push({ apiVersion, kind, item });
+    } catch (err) {
+      if (!isNotFound(err))
+        log(`could not look for leftover ${kind} objects: ${describeApiError(err, server)}`);
+    }
+  }
+  return found;
+}
+
+/**
+ * Deletes every object of other runs judged dead; returns what went, and what
+ * could not go and why, per run. Never throws on a failed delete; the control
+ * namespace of a dead run goes last.
  */
 export async function removeLeftovers(
   cluster: Cluster,
@@ -84,15 +146,7 @@ export async function removeLeftovers(
   const labelSelector = leftoverSelector(currentRunId);
   const objects = KubernetesObjectApi.makeApiClient(cluster.kc);
   const namespaces = (await cluster.core.listNamespace({ labelSelector })).items;
-  const clusterScoped: { apiVersion: string; kind: string; item: KubernetesObject }[] = [];
-  for (const { apiVersion, kind } of clusterScopedKinds) {
-    try {
-      for (const item of await listByLabel(objects, apiVersion, kind, labelSelector))
-        clusterScoped.push({ apiVersion, kind, item });
-    } catch (err) {
-      tolerate(err);
-    }
-  }
+  const clusterScoped = await listClusterScoped(objects, labelSelector, cluster.server, log);
 
   const runIds = new Set([
     ...namespaces.map(runIdOf),
@@ -121,30 +175,32 @@ export async function removeLeftovers(
       : { alive: false, reason: 'objects carry no run label' };
     if (liveness.alive) continue;
 
-    const removed: string[] = [];
     const ofRun = namespaces.filter(
       (ns) => runIdOf(ns) === runId && ns.status?.phase !== 'Terminating',
     );
     // Check namespaces first, the control namespace (the heartbeat) last.
     ofRun.sort((a, b) => Number(a === control) - Number(b === control));
-    for (const ns of ofRun) {
-      const name = ns.metadata?.name ?? '';
-      await cluster.core.deleteNamespace({ name }).catch(tolerate);
-      removed.push(`namespace/${name}`);
-    }
-    for (const { apiVersion, kind, item } of clusterScoped.filter(
-      (o) => runIdOf(o.item) === runId,
-    )) {
-      await objects
-        .delete({ apiVersion, kind, metadata: { name: item.metadata?.name } })
-        .catch(tolerate);
-      removed.push(`${kind.toLowerCase()}/${item.metadata?.name ?? ''}`);
-    }
-    if (removed.length === 0) continue;
-    dead.push({ runId, reason: liveness.reason, removed });
-    log(
-      `Removed leftovers of run ${runId || '(unlabelled)'} (${liveness.reason}): ${removed.join(', ')}`,
-    );
+    const removals: Removal[] = [
+      ...ofRun.map((ns) => {
+        const name = ns.metadata?.name ?? '';
+        return {
+          object: `namespace/${name}`,
+          remove: () => cluster.core.deleteNamespace({ name }),
+        };
+      }),
+      ...clusterScoped
+        .filter((o) => runIdOf(o.item) === runId)
+        .map(({ apiVersion, kind, item }) => ({
+          object: `${kind.toLowerCase()}/${item.metadata?.name ?? ''}`,
+          remove: () =>
+            objects.delete({ apiVersion, kind, metadata: { name: item.metadata?.name } }),
+        })),
+    ];
+    if (removals.length === 0) continue;
+    const outcome = await removeEach(removals, cluster.server);
+    const run: DeadRun = { runId, reason: liveness.reason, ...outcome };
+    dead.push(run);
+    for (const line of describeDeadRun(run)) log(line);
   }
   return dead;
 }
