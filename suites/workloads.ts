@@ -16,123 +16,231 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../helpers/framework/context.js';
 import { isExtendedResource } from '../helpers/k8s/extended-resources.js';
-import { controlPlaneOutageProbe } from '../helpers/probes/control-plane-outage.js';
-import { unrequestedAttachments } from '../helpers/probes/network-attachment.js';
-import {
-  judgeGroup,
-  ociParameterPod,
-  ociParameterScript,
-  parseOciReport,
-} from '../helpers/probes/oci-parameters.js';
-import { PodJig } from '../helpers/probes/pod.js';
-import { tryStart } from '../helpers/probes/pod-start.js';
+import { controlPlanes, listNodes, nodeName } from '../helpers/k8s/nodes.js';
+import { observeControlPlaneOutage } from '../helpers/probes/control-plane-outage.js';
+import { KindNodeJig, kindContainersOf } from '../helpers/probes/kind-nodes.js';
+import { spreadWorkers } from '../helpers/probes/pod-network.js';
+import { parameterGroupPod, readOciReport } from '../helpers/probes/oci-probe.js';
 import { MANAGED_BY, managedByLabel, randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, type Verdict } from '../helpers/framework/result.js';
+import { fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
+import { judgeControlPlaneOutage, OUTAGE_SECONDS } from './rules/control-plane-outage.js';
+import { unrequestedAttachments } from './rules/networking-attachments.js';
+import { mustStart } from './rules/networking-preconditions.js';
+import { judgeGroup, type ParameterGroup } from './rules/oci.js';
 
-type Group = Parameters<typeof judgeGroup>[0];
+const groupObserves = (what: string) =>
+  `Starts one pod that sets all five OCI parameter groups and reads, from inside its container, ${what}.`;
 
 export default defineSuite('workloads', (spec) => {
-  spec('ra2.app.001', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'root'));
-  spec('ra2.app.002', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'mounts'));
-  spec('ra2.app.003', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'process'));
-  spec('ra2.app.004', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'hostname'));
-  spec('ra2.app.005', { kind: 'probe' }, (ctx) => ociGroup(ctx, 'user'));
+  spec(
+    'ra2.app.001',
+    {
+      kind: 'probe',
+      observes: groupObserves(
+        'whether the image files are there, the mount option of / and whether a file can be created in / (the pod asks for a read-only root)',
+      ),
+    },
+    (ctx) => ociGroup(ctx, 'root'),
+  );
+  spec(
+    'ra2.app.002',
+    {
+      kind: 'probe',
+      observes: groupObserves(
+        'the mount options of an emptyDir mounted read-write and one mounted read-only, and whether a file can be created in each',
+      ),
+    },
+    (ctx) => ociGroup(ctx, 'mounts'),
+  );
+  spec(
+    'ra2.app.003',
+    {
+      kind: 'probe',
+      observes: groupObserves(
+        'the working directory, an environment variable, the command line of PID 1, CapEff and NoNewPrivs',
+      ),
+    },
+    (ctx) => ociGroup(ctx, 'process'),
+  );
+  spec(
+    'ra2.app.004',
+    {
+      kind: 'probe',
+      observes: groupObserves('the kernel hostname (the pod sets spec.hostname)'),
+    },
+    (ctx) => ociGroup(ctx, 'hostname'),
+  );
+  spec(
+    'ra2.app.005',
+    {
+      kind: 'probe',
+      observes: groupObserves(
+        'the uid, gid and supplementary groups of its process (id -u, -g, -G)',
+      ),
+    },
+    (ctx) => ociGroup(ctx, 'user'),
+  );
+  spec(
+    'ra2.app.006',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads every pod in the cluster for network attachments (Multus network-status) beyond the default network that neither a networks annotation nor an extended-resource request asked for.',
+    },
+    async (ctx) => {
+      const pods = await allPods(ctx);
+      const unrequested = unrequestedAttachments(pods, isExtendedResource);
+      const evidence = { podsExamined: pods.length, podsWithUnrequestedAttachments: unrequested };
+      return unrequested.length === 0
+        ? pass(
+            `none of ${pods.length} pods has an additional connection point it did not request by annotation or resource request`,
+            evidence,
+          )
+        : fail(
+            'additional connection points requested through annotations or resource requests',
+            unrequested.map((u) => `${u.pod}: ${u.attachments.join(', ')}`).join('; '),
+            evidence,
+          );
+    },
+  );
 
-  spec('ra2.app.006', { kind: 'inspect' }, async (ctx) => {
-    const pods = (await ctx.cluster.core.listPodForAllNamespaces()).items;
-    const unrequested = unrequestedAttachments(pods, isExtendedResource);
-    const evidence = { podsExamined: pods.length, podsWithUnrequestedAttachments: unrequested };
-    return unrequested.length === 0
-      ? pass(
-          `none of ${pods.length} pods has an additional connection point it did not request by annotation or resource request`,
-          evidence,
-        )
-      : fail(
-          'additional connection points requested through annotations or resource requests',
-          unrequested.map((u) => `${u.pod}: ${u.attachments.join(', ')}`).join('; '),
+  spec(
+    'ra2.app.007',
+    {
+      kind: 'inspect',
+      observes:
+        "Reads the volumes of every workload pod (leaving out kube-* namespaces, DaemonSet, static and system-priority pods and the suite's own) for hostPath volumes.",
+    },
+    async (ctx) => {
+      const { workloads, skipped } = workloadPods(await allPods(ctx));
+      const offenders = workloads
+        .map((pod) => ({
+          pod: podName(pod),
+          hostPaths: (pod.spec?.volumes ?? [])
+            .filter((v) => v.hostPath)
+            .map((v) => v.hostPath!.path),
+        }))
+        .filter((p) => p.hostPaths.length > 0);
+      const evidence = {
+        workloadPods: workloads.length,
+        infrastructurePodsLeftOut: skipped,
+        offenders,
+      };
+      return offenders.length === 0
+        ? pass(`none of ${workloads.length} workload pods uses a hostPath volume`, evidence)
+        : fail(
+            'workloads without hostPath volumes',
+            offenders.map((o) => `${o.pod}: ${o.hostPaths.join(', ')}`).join('; '),
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.app.008',
+    {
+      kind: 'probe',
+      disruptive: true,
+      observes: `Pauses every control-plane node container of a kind cluster for ${OUTAGE_SECONDS}s (shown by an API call that gets no answer) and reads a client pod's own once-a-second record of requests to a server pod on another worker, direct and through its Service, then whether both pods still run unrestarted; healing and scaling are not exercised.`,
+    },
+    async (ctx) => {
+      const nodes = await listNodes(ctx.cluster.core);
+      const planes = controlPlanes(nodes);
+      const evidence = { controlPlaneNodes: planes.map(nodeName) };
+      const containers = kindContainersOf(planes);
+      if (!containers)
+        return skip(
+          'not observable from inside a cluster: taking every control-plane node away needs them to be kind node containers and the Docker API; on other clusters the operator must demonstrate it',
           evidence,
         );
-  });
-
-  spec('ra2.app.007', { kind: 'inspect' }, async (ctx) => {
-    const { workloads, skipped } = workloadPods(
-      (await ctx.cluster.core.listPodForAllNamespaces()).items,
-    );
-    const offenders = workloads
-      .map((pod) => ({
-        pod: podName(pod),
-        hostPaths: (pod.spec?.volumes ?? []).filter((v) => v.hostPath).map((v) => v.hostPath!.path),
-      }))
-      .filter((p) => p.hostPaths.length > 0);
-    const evidence = {
-      workloadPods: workloads.length,
-      infrastructurePodsLeftOut: skipped,
-      offenders,
-    };
-    return offenders.length === 0
-      ? pass(`none of ${workloads.length} workload pods uses a hostPath volume`, evidence)
-      : fail(
-          'workloads without hostPath volumes',
-          offenders.map((o) => `${o.pod}: ${o.hostPaths.join(', ')}`).join('; '),
+      const docker = new KindNodeJig();
+      if (!(await docker.reachable()))
+        return skip(
+          'not observable from here: the control-plane nodes are kind containers, but the Docker API is not reachable from where the suite runs (e.g. inside Sonobuoy)',
           evidence,
         );
-  });
-
-  spec('ra2.app.008', { kind: 'probe', disruptive: true }, controlPlaneOutageProbe);
+      const [serverNode, clientNode] = spreadWorkers(nodes);
+      if (!serverNode || !clientNode)
+        return fail(
+          'two schedulable workers for a server and a client',
+          `workers: ${spreadWorkers(nodes).map(nodeName).join(', ') || 'none'}`,
+          evidence,
+        );
+      const outage = await observeControlPlaneOutage(ctx, {
+        docker,
+        containers,
+        serverNode,
+        clientNode,
+        seconds: OUTAGE_SECONDS,
+      });
+      return judgeControlPlaneOutage(outage, containers, {
+        ...evidence,
+        serverNode: nodeName(serverNode),
+        clientNode: nodeName(clientNode),
+      });
+    },
+  );
 
   // A workload that reaches a device by mounting /dev (or the PCI bus) from
   // the host instead of requesting a device plugin resource breaks the rule.
-  spec('ra2.app.009', { kind: 'inspect' }, async (ctx) => {
-    const { workloads, skipped } = workloadPods(
-      (await ctx.cluster.core.listPodForAllNamespaces()).items,
-    );
-    const requesting = workloads.filter((pod) => extendedRequests(pod).length > 0);
-    const bypassing = workloads
-      .map((pod) => ({
-        pod: podName(pod),
-        devicePaths: (pod.spec?.volumes ?? [])
-          .map((v) => v.hostPath?.path ?? '')
-          .filter((p) => /^\/dev(\/|$)|^\/sys\/bus\/pci/.test(p)),
-        requests: extendedRequests(pod),
-      }))
-      .filter((p) => p.devicePaths.length > 0 && p.requests.length === 0);
-    const evidence = {
-      workloadPods: workloads.length,
-      infrastructurePodsLeftOut: skipped,
-      podsRequestingDevicePluginResources: requesting.map(
-        (p) => `${podName(p)}: ${extendedRequests(p).join(', ')}`,
-      ),
-      podsReachingDevicesWithoutRequest: bypassing,
-    };
-    return bypassing.length === 0
-      ? pass(
-          `no workload pod reaches host devices without requesting a device plugin resource (${requesting.length} pod(s) request one)`,
-          evidence,
-        )
-      : fail(
-          'workloads to request acceleration devices through device plugin resources',
-          bypassing
-            .map((b) => `${b.pod} mounts ${b.devicePaths.join(', ')} without requesting a resource`)
-            .join('; '),
-          evidence,
-        );
-  });
+  spec(
+    'ra2.app.009',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads every workload pod for hostPath volumes under /dev or /sys/bus/pci and for extended-resource (device plugin) requests, and lists the pods that reach devices without requesting one.',
+    },
+    async (ctx) => {
+      const { workloads, skipped } = workloadPods(await allPods(ctx));
+      const requesting = workloads.filter((pod) => extendedRequests(pod).length > 0);
+      const bypassing = workloads
+        .map((pod) => ({
+          pod: podName(pod),
+          devicePaths: (pod.spec?.volumes ?? [])
+            .map((v) => v.hostPath?.path ?? '')
+            .filter((p) => /^\/dev(\/|$)|^\/sys\/bus\/pci/.test(p)),
+          requests: extendedRequests(pod),
+        }))
+        .filter((p) => p.devicePaths.length > 0 && p.requests.length === 0);
+      const evidence = {
+        workloadPods: workloads.length,
+        infrastructurePodsLeftOut: skipped,
+        podsRequestingDevicePluginResources: requesting.map(
+          (p) => `${podName(p)}: ${extendedRequests(p).join(', ')}`,
+        ),
+        podsReachingDevicesWithoutRequest: bypassing,
+      };
+      return bypassing.length === 0
+        ? pass(
+            `no workload pod reaches host devices without requesting a device plugin resource (${requesting.length} pod(s) request one)`,
+            evidence,
+          )
+        : fail(
+            'workloads to request acceleration devices through device plugin resources',
+            bypassing
+              .map(
+                (b) => `${b.pod} mounts ${b.devicePaths.join(', ')} without requesting a resource`,
+              )
+              .join('; '),
+            evidence,
+          );
+    },
+  );
 
   spec('ra2.app.010', { kind: 'attest' });
 });
 
-async function ociGroup(ctx: CheckContext, group: Group): Promise<Verdict> {
-  const jig = await PodJig.inCheckNamespace(ctx);
+async function ociGroup(ctx: CheckContext, group: ParameterGroup): Promise<Verdict> {
+  const ns = await ctx.ns();
   const token = randomSuffix(10);
-  const started = await tryStart(jig, ociParameterPod(ctx, 'oci', token));
-  if (!started.started)
-    return fail('a pod setting the OCI parameter groups to run', started.reason, {
-      pod: started.described,
-    });
-  const result = await jig.exec('oci', ['sh', '-c', ociParameterScript]);
-  const judged = judgeGroup(group, parseOciReport(result.stdout), token);
-  const evidence = { node: started.pod.spec?.nodeName, observations: judged };
+  const pod = await mustStart(
+    ns.pods.tryStart(parameterGroupPod(ctx, token)),
+    'a pod setting the OCI parameter groups to run',
+  );
+  const { report } = await readOciReport(ns, pod.metadata?.name ?? '');
+  const judged = judgeGroup(group, report, token);
+  const evidence = { node: pod.spec?.nodeName, observations: judged };
   const wrong = judged.filter((j) => !j.ok);
   return wrong.length === 0
     ? pass(
@@ -144,6 +252,10 @@ async function ociGroup(ctx: CheckContext, group: Group): Promise<Verdict> {
         wrong.map((j) => `${j.parameter}: ${j.observed}`).join('; '),
         evidence,
       );
+}
+
+async function allPods(ctx: CheckContext): Promise<V1Pod[]> {
+  return (await ctx.cluster.core.listPodForAllNamespaces()).items;
 }
 
 function podName(pod: V1Pod): string {

@@ -1,162 +1,145 @@
 /**
- * ra2.app.008's probe: workloads already running keep working while every
- * control-plane node is away. A netexec server runs on one worker and a
- * client on another; the client records, once a second, whether it reached
- * the server directly and through its Service. Every control-plane node
- * container is then paused through the Docker API (the nodes hang, as lost
- * masters would, and come back with their state), the API server is shown to
- * be unreachable, and after the pause the client's own log says what happened
- * meanwhile. Only kind clusters can be taken away like this from where the
- * suite runs; elsewhere the row is not observable and says so.
+ * ra2.app.008's jig: what running workloads do while every control-plane node
+ * is away. A netexec server runs on one worker and a client on another; the
+ * client records, once a second, whether it reached the server directly and
+ * through its Service. Every control-plane node container is then paused
+ * through the Docker API (the nodes hang, as lost masters would, and come back
+ * with their state) and the API server is asked whether it still answers.
+ * After the pause the jig returns the client's own record of the outage, the
+ * pods and the nodes as they are afterwards. Observes only; the suite judges
+ * (suites/rules/control-plane-outage.ts).
  */
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { controlPlanes, listNodes, nodeName } from '../k8s/nodes.js';
+import type { NamespaceHandle } from '../k8s/namespace-handle.js';
+import { isReady, listNodes, nodeName } from '../k8s/nodes.js';
+import { sleep, waitFor } from '../k8s/wait.js';
+import type { KindNodeJig } from './kind-nodes.js';
+import { hostPort } from './netexec.js';
 import {
   attemptsDuring,
   outageClientScript,
-  outageProblems,
   parseAttempts,
+  type TargetRecord,
   type Window,
 } from './outage-log.js';
-import { fail, pass, skip, type Verdict } from '../framework/result.js';
-import { sleep, waitFor } from '../k8s/wait.js';
-import { KindNodeJig, kindContainerName } from './kind-nodes.js';
-import { hostPort } from './netexec.js';
-import { restrictedPod, PodJig } from './pod.js';
-import {
-  hostnameOf,
-  ipv4Of,
-  NETEXEC_PORT,
-  pinToNode,
-  podIPs,
-  serverOnNode,
-  spreadWorkers,
-} from './pod-network.js';
-import { clusterIpService, createService, waitForReadyEndpoints } from './service.js';
+import { restrictedPod } from './pod.js';
+import { ipv4Of, NETEXEC_PORT, podIPs, serverOnNode } from './pod-network.js';
+import { clusterIpService, waitForReadyEndpoints } from './service.js';
+import { pinToNode } from './tweaks.js';
 
-/** Long enough for many attempts, short of the 40 s after which node leases count as lost. */
-const OUTAGE_SECONDS = 25;
 /** An API call that takes longer than this during the outage counts as unanswered. */
 const API_PROBE_MS = 5_000;
 const API_RETURN_MS = 3 * 60_000;
 
-export async function controlPlaneOutageProbe(ctx: CheckContext): Promise<Verdict> {
-  const nodes = await listNodes(ctx.cluster.core);
-  const planes = controlPlanes(nodes);
-  const containers = planes.map(kindContainerName);
-  const evidence: Record<string, unknown> = { controlPlaneNodes: planes.map(nodeName) };
-  if (planes.length === 0 || containers.some((c) => c === undefined))
-    return skip(
-      'not observable from inside a cluster: taking every control-plane node away needs them to be kind node containers and the Docker API; on other clusters the operator must demonstrate it',
-      evidence,
-    );
-  const docker = new KindNodeJig();
-  if (!(await docker.reachable()))
-    return skip(
-      'not observable from here: the control-plane nodes are kind containers, but the Docker API is not reachable from where the suite runs (e.g. inside Sonobuoy)',
-      evidence,
-    );
-  const [serverNode, clientNode] = spreadWorkers(nodes);
-  if (!serverNode || !clientNode)
-    return fail(
-      'two schedulable workers for a server and a client',
-      `workers: ${spreadWorkers(nodes).map(nodeName).join(', ') || 'none'}`,
-      evidence,
-    );
-
-  const jig = await PodJig.inCheckNamespace(ctx);
-  const server = await jig.createAndWaitRunning(
-    serverOnNode(ctx, 'server', serverNode, { app: 'outage-server' }),
-  );
-  const service = await createService(
-    ctx,
-    jig.namespace,
-    clusterIpService(ctx, 'server', { app: 'outage-server' }, NETEXEC_PORT),
-  );
-  await waitForReadyEndpoints(ctx, jig.namespace, 'server', 1);
-  const targets = {
-    pod: `http://${hostPort(ipv4Of(podIPs(server)) ?? podIPs(server)[0] ?? '', NETEXEC_PORT)}/hostname`,
-    service: `http://${hostPort(service.spec?.clusterIP ?? '', NETEXEC_PORT)}/hostname`,
-  };
-  const client = await jig.createAndWaitRunning(
-    clientPod(ctx, clientNode, outageClientScript(targets)),
-  );
-  Object.assign(evidence, {
-    serverNode: nodeName(serverNode),
-    clientNode: nodeName(clientNode),
-    targets,
-  });
-
-  const window = await takeControlPlaneAway(ctx, docker, containers as string[], evidence);
-  const log = await ctx.cluster.core.readNamespacedPodLog({
-    name: client.metadata!.name!,
-    namespace: jig.namespace,
-    container: 'probe',
-  });
-  const records = attemptsDuring(parseAttempts(log), window);
-  const problems = [
-    ...outageProblems(records, Object.keys(targets), Math.floor(OUTAGE_SECONDS / 3)),
-    ...(await restartedPods(ctx, jig.namespace, ['server', 'client'])),
-  ];
-  Object.assign(evidence, { window, records });
-  if (problems.length > 0)
-    return fail(
-      `pods already running keep serving while every control-plane node is away (${OUTAGE_SECONDS}s)`,
-      problems.join('; '),
-      evidence,
-    );
-  const summary = records.map((r) => `${r.target} ${r.attempts}/${r.attempts}`).join(', ');
-  return pass(
-    `with ${planes.length} control-plane node(s) paused for ${OUTAGE_SECONDS}s and the API server unreachable, running pods kept serving: ${summary} requests answered`,
-    evidence,
-  );
+export interface OutagePlan {
+  docker: KindNodeJig;
+  /** The kind containers of every control-plane node. */
+  containers: string[];
+  serverNode: V1Node;
+  clientNode: V1Node;
+  /** How long the control plane stays away. */
+  seconds: number;
 }
 
-function clientPod(ctx: CheckContext, node: V1Node, script: string): V1Pod {
-  const pod = restrictedPod(ctx, 'client', ['sh', '-c', script]);
-  pinToNode(pod, hostnameOf(node));
-  return pod;
+export interface PodAfter {
+  name: string;
+  phase?: string;
+  restarts: number;
 }
 
-/** Pauses every control-plane container for OUTAGE_SECONDS; returns the window they were away. */
-async function takeControlPlaneAway(
+export interface ControlPlaneOutage {
+  /** What the client asked for each second: name -> URL. */
+  targets: Record<string, string>;
+  /** Unix seconds: when the control plane was away. */
+  window: Window;
+  apiServerDuringOutage: 'answered' | 'unreachable';
+  /** The client's own record, per target, of the attempts made strictly inside the window. */
+  records: TargetRecord[];
+  /** The server and client pods once the API answered again. */
+  podsAfter: PodAfter[];
+  /** Each node's Ready condition once the API answered again. */
+  nodesReadyAfter: Record<string, boolean>;
+}
+
+export async function observeControlPlaneOutage(
   ctx: CheckContext,
-  docker: KindNodeJig,
-  containers: string[],
-  evidence: Record<string, unknown>,
-): Promise<Window> {
-  const giveBack = () =>
-    Promise.all(containers.map((c) => docker.unpause(c))).then(() => undefined);
-  ctx.defer(`unpause control-plane containers ${containers.join(', ')}`, giveBack);
-  ctx.log(`Pausing control-plane containers ${containers.join(', ')} for ${OUTAGE_SECONDS}s`);
-  await Promise.all(containers.map((c) => docker.pause(c)));
-  const from = Math.floor(Date.now() / 1000);
-  let to: number;
-  try {
-    evidence.apiServerDuringOutage = await apiAnswers(ctx);
-    if (evidence.apiServerDuringOutage !== 'unreachable')
-      throw new Error(
-        `the API server still answered with every control-plane node paused (${containers.join(', ')})`,
-      );
-    await sleep(OUTAGE_SECONDS * 1000 - API_PROBE_MS, ctx.signal);
-  } finally {
-    to = Math.ceil(Date.now() / 1000);
-    await giveBack();
-    ctx.log(`Unpaused control-plane containers ${containers.join(', ')}`);
-  }
+  plan: OutagePlan,
+): Promise<ControlPlaneOutage> {
+  const ns = await ctx.ns();
+  const targets = await startServerAndClient(ctx, ns, plan);
+  const { window, apiServerDuringOutage } = await takeControlPlaneAway(ctx, plan);
   await waitFor(
     'the API server to answer again after the outage',
     () => ctx.cluster.core.listNamespace({ limit: 1 }),
     () => true,
-    {
-      timeoutMs: API_RETURN_MS,
-      intervalMs: ctx.timeouts.pollInterval,
-      log: (line) => ctx.log(line),
-      signal: ctx.signal,
-    },
+    ns.pollOptions(API_RETURN_MS),
   );
-  return { from, to };
+  const log = await ctx.cluster.core.readNamespacedPodLog({
+    name: 'client',
+    namespace: ns.name,
+    container: 'probe',
+  });
+  return {
+    targets,
+    window,
+    apiServerDuringOutage,
+    records: attemptsDuring(parseAttempts(log), window),
+    podsAfter: await podsAfter(ctx, ns.name, ['server', 'client']),
+    nodesReadyAfter: Object.fromEntries(
+      (await listNodes(ctx.cluster.core)).map((n) => [nodeName(n), isReady(n)]),
+    ),
+  };
+}
+
+/** The server behind a Service, and the client recording its attempts; returns its targets. */
+async function startServerAndClient(
+  ctx: CheckContext,
+  ns: NamespaceHandle,
+  plan: OutagePlan,
+): Promise<Record<string, string>> {
+  const selector = { app: 'outage-server' };
+  const server = await ns.pods.createRunning(
+    serverOnNode(ctx, 'server', plan.serverNode, selector),
+  );
+  const service = await ns.createService(clusterIpService(ctx, 'server', selector, NETEXEC_PORT));
+  await waitForReadyEndpoints(ctx, ns.name, 'server', 1);
+  const serverIP = ipv4Of(podIPs(server)) ?? podIPs(server)[0] ?? '';
+  const targets = {
+    pod: `http://${hostPort(serverIP, NETEXEC_PORT)}/hostname`,
+    service: `http://${hostPort(service.spec?.clusterIP ?? '', NETEXEC_PORT)}/hostname`,
+  };
+  await ns.pods.createRunning(
+    restrictedPod(ctx, 'client', ['sh', '-c', outageClientScript(targets)]),
+    pinToNode(plan.clientNode),
+  );
+  return targets;
+}
+
+/**
+ * Pauses every control-plane container for the plan's seconds (ending at once
+ * if the API server still answers: there is no outage to watch) and returns
+ * the window they were away.
+ */
+async function takeControlPlaneAway(
+  ctx: CheckContext,
+  { docker, containers, seconds }: OutagePlan,
+): Promise<Pick<ControlPlaneOutage, 'window' | 'apiServerDuringOutage'>> {
+  const giveBack = () =>
+    Promise.all(containers.map((c) => docker.unpause(c))).then(() => undefined);
+  ctx.defer(`unpause control-plane containers ${containers.join(', ')}`, giveBack);
+  ctx.log(`Pausing control-plane containers ${containers.join(', ')} for ${seconds}s`);
+  await Promise.all(containers.map((c) => docker.pause(c)));
+  const from = Math.floor(Date.now() / 1000);
+  try {
+    const apiServerDuringOutage = await apiAnswers(ctx);
+    if (apiServerDuringOutage === 'unreachable')
+      await sleep(seconds * 1000 - API_PROBE_MS, ctx.signal);
+    return { window: { from, to: Math.ceil(Date.now() / 1000) }, apiServerDuringOutage };
+  } finally {
+    await giveBack();
+    ctx.log(`Unpaused control-plane containers ${containers.join(', ')}`);
+  }
 }
 
 async function apiAnswers(ctx: CheckContext): Promise<'answered' | 'unreachable'> {
@@ -168,18 +151,17 @@ async function apiAnswers(ctx: CheckContext): Promise<'answered' | 'unreachable'
   return Promise.race([call, timeout]);
 }
 
-async function restartedPods(
+async function podsAfter(
   ctx: CheckContext,
   namespace: string,
   names: string[],
-): Promise<string[]> {
+): Promise<PodAfter[]> {
   const pods = await Promise.all(
     names.map((name) => ctx.cluster.core.readNamespacedPod({ name, namespace })),
   );
-  return pods.flatMap((p) => {
-    const restarts = (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
-    const name = p.metadata?.name ?? '';
-    if (p.status?.phase !== 'Running') return [`${name} is ${p.status?.phase} after the outage`];
-    return restarts > 0 ? [`${name} restarted ${restarts} time(s)`] : [];
-  });
+  return pods.map((p) => ({
+    name: p.metadata?.name ?? '',
+    phase: p.status?.phase,
+    restarts: (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
+  }));
 }

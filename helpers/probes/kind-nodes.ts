@@ -15,6 +15,13 @@ export function kindContainerName(node: V1Node): string | undefined {
   return providerID.slice(kindProviderPrefix.length).split('/')[1];
 }
 
+/** The containers behind the nodes; undefined unless there are nodes and every one is a kind container. */
+export function kindContainersOf(nodes: readonly V1Node[]): string[] | undefined {
+  const containers = nodes.map(kindContainerName);
+  if (containers.length === 0 || containers.some((c) => c === undefined)) return undefined;
+  return containers as string[];
+}
+
 export class KindNodeJig {
   constructor(private readonly docker: Docker = new Docker()) {}
 

@@ -1,148 +1,177 @@
 /**
- * What a container observes of the OCI runtime-spec features its runtime was
- * asked to apply: process.user, process.capabilities, process.noNewPrivileges,
- * linux.seccomp, root.readonly, linux.namespaces (pid, uts), hostname and
- * linux.resources.memory. One shell script prints key=value lines; parsing and
- * judging are plain functions the unit tests cover.
+ * The one OCI probe, for ra2.crt.001 (runtime-spec features) and ra2.app.001-005
+ * (the parameter groups): a pod asks for OCI features through its spec, and
+ * one script inside the container reports, as key=value lines, what the runtime
+ * applied: user, process (cwd, env, args, PID 1, capabilities, no_new_privs,
+ * seccomp), hostname, root (image, mount option, writability), the mounts the
+ * pod asked for, and its cgroup memory limit. One parser turns the lines into
+ * a report. Observes only; suites/rules/oci.ts judges.
  */
+import type { V1Pod } from '@kubernetes/client-node';
+import type { CheckContext } from '../framework/context.js';
+import type { NamespaceHandle, Tweak } from '../k8s/namespace-handle.js';
+import { AGNHOST } from './agnhost.js';
 import { cgroupReadScript, parseCgroupReport } from './cgroup.js';
+import { parseKeyValues } from './key-value.js';
+import { sleeperPod } from './pod.js';
+import { containerOf, withResources, withVolume } from './tweaks.js';
+
+/** What the ra2.crt.001 pod asks of the runtime. */
+export const runtimeFeatureRequest = {
+  pod: 'oci-probe',
+  uid: 1234,
+  gid: 2345,
+  supplementalGroup: 3456,
+  /** The pod's name, which is its hostname. */
+  hostname: 'oci-probe',
+  memory: '64Mi',
+  memoryLimitBytes: 64 * 2 ** 20,
+  cpu: '50m',
+  /** Process names PID 1 of the container may have (the pod's command). */
+  pid1: ['sh', 'sleep'],
+};
+
+/** What the ra2.app.001-005 pod asks of the runtime (uid and gid are the restricted pod's). */
+export const parameterGroupRequest = {
+  pod: 'oci',
+  hostname: 'ra2-oci-probe',
+  uid: 65534,
+  gid: 65534,
+  supplementalGroup: 4242,
+  workingDir: '/scratch',
+  env: 'RA2_OCI_PROBE',
+  writableMount: '/scratch',
+  readOnlyMount: '/config',
+  imageFile: AGNHOST,
+  /** What PID 1's command line contains (the sleeper's command). */
+  command: 'sleep 3600',
+};
+
+/** Mount points the script reports on (absent ones read as not mounted, not writable). */
+const reportedMounts = [parameterGroupRequest.writableMount, parameterGroupRequest.readOnlyMount];
 
 export const ociProbeScript = `
-echo uid=$(id -u)
-echo gid=$(id -g)
-echo groups=$(id -G)
-echo capeff=$(grep '^CapEff:' /proc/self/status | tr -d ' \\t' | cut -d: -f2)
-echo nonewprivs=$(grep '^NoNewPrivs:' /proc/self/status | tr -d ' \\t' | cut -d: -f2)
-echo seccomp=$(grep '^Seccomp:' /proc/self/status | tr -d ' \\t' | cut -d: -f2)
-echo pid1=$(cat /proc/1/comm)
+mountopt() { awk -v p="$1" '$2==p{split($4,o,",");print o[1]; exit}' /proc/mounts; }
+canwrite() { if (: > "$1") 2>/dev/null; then echo allowed; else echo denied; fi; }
+status() { awk -v k="$1:" '$1==k{print $2}' /proc/self/status; }
+echo user.uid=$(id -u)
+echo user.gid=$(id -g)
+echo user.groups=$(id -G)
+echo process.cwd=$(pwd)
+echo process.env=$(printenv ${parameterGroupRequest.env})
+echo process.cmdline=$(tr '\\0' ' ' < /proc/1/cmdline)
+echo process.pid1=$(cat /proc/1/comm)
+echo process.capeff=$(status CapEff)
+echo process.nonewprivs=$(status NoNewPrivs)
+echo process.seccomp=$(status Seccomp)
 echo hostname=$(cat /proc/sys/kernel/hostname)
-if touch /ra2-oci-probe 2>/dev/null; then echo rootfs=writable; else echo rootfs=read-only; fi
+echo root.image=$( [ -x ${AGNHOST} ] && echo present || echo absent)
+echo root.mount=$(mountopt /)
+echo root.write=$(canwrite /ra2-oci-probe)
+for p in ${reportedMounts.join(' ')}; do
+  echo "mounts.$p=$(mountopt "$p")"
+  echo "mounts.$p.write=$(canwrite "$p/ra2-oci-probe")"
+done
 ${cgroupReadScript}
 `.trim();
 
-export interface OciExpectations {
-  uid: number;
-  gid: number;
-  supplementalGroup: number;
-  hostname: string;
-  memoryLimitBytes: number;
-  /** Process names PID 1 of the container may have (the pod's command). */
-  pid1: readonly string[];
+/** What the container reported; a field it did not report is undefined. */
+export interface OciReport {
+  user: { uid?: string; gid?: string; groups?: string };
+  process: {
+    cwd?: string;
+    env?: string;
+    cmdline?: string;
+    /** The name of PID 1 in the container's pid namespace. */
+    pid1?: string;
+    capEff?: string;
+    noNewPrivs?: string;
+    seccomp?: string;
+  };
+  hostname?: string;
+  /** image: the image's files are there; mount: the first mount option of /; write: allowed | denied. */
+  root: { image?: string; mount?: string; write?: string };
+  /** Per mount point: its first mount option and whether a file could be created in it. */
+  mounts: Record<string, { mount?: string; write?: string }>;
+  /** From the cgroup: bytes, null when unlimited, undefined when not reported. */
+  memoryLimitBytes?: number | null;
 }
 
-export interface OciFeature {
-  feature: string;
-  expected: string;
-  observed: string;
-  ok: boolean;
-}
-
-export function parseKeyValues(output: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const line of output.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0 && !fields.has(line.slice(0, at).trim()))
-      fields.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
-  }
-  return fields;
-}
-
-export function judgeOciProbe(output: string, expect: OciExpectations): OciFeature[] {
+export function parseOciReport(output: string): OciReport {
   const f = parseKeyValues(output);
-  const get = (key: string) => f.get(key) ?? '(not reported)';
-  let memory = '(not reported)';
-  try {
-    const limit = parseCgroupReport(output).memoryLimitBytes;
-    memory = limit === null ? 'unlimited' : String(limit);
-  } catch {
-    // left as not reported
+  const mounts: OciReport['mounts'] = {};
+  for (const path of reportedMounts) {
+    if (!f.has(`mounts.${path}`) && !f.has(`mounts.${path}.write`)) continue;
+    mounts[path] = { mount: f.get(`mounts.${path}`), write: f.get(`mounts.${path}.write`) };
   }
-  const capeff = get('capeff');
-  const feature = (name: string, expected: string, observed: string, ok: boolean): OciFeature => ({
-    feature: name,
-    expected,
-    observed,
-    ok,
-  });
-  return [
-    feature(
-      'process.user.uid (runAsUser)',
-      String(expect.uid),
-      get('uid'),
-      get('uid') === String(expect.uid),
-    ),
-    feature(
-      'process.user.gid (runAsGroup)',
-      String(expect.gid),
-      get('gid'),
-      get('gid') === String(expect.gid),
-    ),
-    feature(
-      'process.user.additionalGids (supplementalGroups)',
-      `includes ${expect.supplementalGroup}`,
-      get('groups'),
-      get('groups').split(/\s+/).includes(String(expect.supplementalGroup)),
-    ),
-    feature(
-      'process.capabilities (drop ALL)',
-      'CapEff 0000000000000000',
-      `CapEff ${capeff}`,
-      /^0+$/.test(capeff),
-    ),
-    feature(
-      'process.noNewPrivileges (allowPrivilegeEscalation: false)',
-      'NoNewPrivs 1',
-      `NoNewPrivs ${get('nonewprivs')}`,
-      get('nonewprivs') === '1',
-    ),
-    feature(
-      'linux.seccomp (RuntimeDefault)',
-      'Seccomp 2 (filter)',
-      `Seccomp ${get('seccomp')}`,
-      get('seccomp') === '2',
-    ),
-    feature(
-      'root.readonly (readOnlyRootFilesystem)',
-      'read-only',
-      get('rootfs'),
-      get('rootfs') === 'read-only',
-    ),
-    feature(
-      'linux.namespaces pid',
-      `PID 1 is the container's own process (${expect.pid1.join(' or ')})`,
-      `PID 1 is ${get('pid1')}`,
-      expect.pid1.includes(get('pid1')),
-    ),
-    feature(
-      'hostname (uts namespace)',
-      expect.hostname,
-      get('hostname'),
-      get('hostname') === expect.hostname,
-    ),
-    feature(
-      'linux.resources.memory.limit',
-      String(expect.memoryLimitBytes),
-      memory,
-      memory === String(expect.memoryLimitBytes),
-    ),
-  ];
+  return {
+    user: { uid: f.get('user.uid'), gid: f.get('user.gid'), groups: f.get('user.groups') },
+    process: {
+      cwd: f.get('process.cwd'),
+      env: f.get('process.env'),
+      cmdline: f.get('process.cmdline'),
+      pid1: f.get('process.pid1'),
+      capEff: f.get('process.capeff'),
+      noNewPrivs: f.get('process.nonewprivs'),
+      seccomp: f.get('process.seccomp'),
+    },
+    hostname: f.get('hostname'),
+    root: { image: f.get('root.image'), mount: f.get('root.mount'), write: f.get('root.write') },
+    mounts,
+    memoryLimitBytes: memoryLimitOf(output),
+  };
 }
 
-/** CRI runtimes by the scheme a node reports in status.nodeInfo.containerRuntimeVersion. */
-export const criRuntimeSchemes: Record<string, string> = {
-  containerd: 'containerd (CRI plugin)',
-  'cri-o': 'CRI-O',
-  docker: 'Docker Engine through cri-dockerd',
-};
+function memoryLimitOf(output: string): number | null | undefined {
+  try {
+    return parseCgroupReport(output).memoryLimitBytes;
+  } catch {
+    return undefined; // no cgroup report in the output
+  }
+}
 
-/** "containerd://1.7.2" -> { scheme: "containerd", version: "1.7.2", cri: true } */
-export function parseRuntimeVersion(value: string): {
-  scheme: string;
-  version: string;
-  cri: boolean;
-} {
-  const at = value.indexOf('://');
-  const scheme = at >= 0 ? value.slice(0, at) : '';
-  const version = at >= 0 ? value.slice(at + 3) : value;
-  return { scheme, version, cri: scheme in criRuntimeSchemes };
+/** Runs the probe script in the pod's probe container. */
+export async function readOciReport(
+  ns: NamespaceHandle,
+  pod: string,
+): Promise<{ report: OciReport; stderr: string }> {
+  const result = await ns.pods.exec(pod, ['sh', '-c', ociProbeScript]);
+  return { report: parseOciReport(result.stdout), stderr: result.stderr };
+}
+
+/** A read-only root filesystem and the user/groups asked for (unset ones stay the template's). */
+function asksFor(user: { uid?: number; gid?: number; supplementalGroup: number }): Tweak<V1Pod> {
+  return (pod) => {
+    pod.spec!.securityContext = {
+      ...pod.spec!.securityContext,
+      ...(user.uid === undefined ? {} : { runAsUser: user.uid }),
+      ...(user.gid === undefined ? {} : { runAsGroup: user.gid }),
+      supplementalGroups: [user.supplementalGroup],
+    };
+    const container = containerOf(pod);
+    container.securityContext = { ...container.securityContext, readOnlyRootFilesystem: true };
+  };
+}
+
+/** The ra2.crt.001 pod: a user, groups, a read-only root and a memory limit. */
+export function runtimeFeaturePod(ctx: CheckContext): V1Pod {
+  const r = runtimeFeatureRequest;
+  const pod = sleeperPod(ctx, r.pod);
+  asksFor(r)(pod);
+  withResources({ memory: r.memory, cpu: r.cpu })(pod);
+  return pod;
+}
+
+/** The ra2.app.001-005 pod: hostname, groups, cwd, env, a read-only root, a writable and a read-only mount. */
+export function parameterGroupPod(ctx: CheckContext, token: string): V1Pod {
+  const r = parameterGroupRequest;
+  const pod = sleeperPod(ctx, r.pod);
+  pod.spec!.hostname = r.hostname;
+  asksFor({ supplementalGroup: r.supplementalGroup })(pod);
+  withVolume({ name: 'scratch', emptyDir: {} }, { mountPath: r.writableMount })(pod);
+  withVolume({ name: 'config', emptyDir: {} }, { mountPath: r.readOnlyMount, readOnly: true })(pod);
+  const container = containerOf(pod);
+  container.workingDir = r.workingDir;
+  container.env = [{ name: r.env, value: token }];
+  return pod;
 }

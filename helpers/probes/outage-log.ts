@@ -1,8 +1,9 @@
 /**
  * The record a probe client keeps while the control plane is away: one line per
  * attempt, "<unix seconds> <target> ok|fail", written to its own log because
- * nothing can be read through the API during the outage. Parsing and judging
- * are plain functions, so the unit tests can show a red verdict too.
+ * nothing can be read through the API during the outage. Parsing and counting
+ * are plain functions the unit tests cover; the rule that judges the record is
+ * in suites/rules/control-plane-outage.ts.
  */
 
 export interface Attempt {
@@ -64,25 +65,4 @@ export function attemptsDuring(attempts: readonly Attempt[], window: Window): Ta
     byTarget.set(a.target, record);
   }
   return [...byTarget.values()];
-}
-
-/**
- * Problems with the record of `targets` during `window`: a target never tried
- * (the client itself stalled) counts as much as one that failed.
- */
-export function outageProblems(
-  records: readonly TargetRecord[],
-  targets: readonly string[],
-  minAttempts: number,
-): string[] {
-  return targets.flatMap((target) => {
-    const r = records.find((x) => x.target === target);
-    if (!r || r.attempts < minAttempts)
-      return [
-        `${target}: ${r?.attempts ?? 0} attempt(s) during the outage, fewer than ${minAttempts}`,
-      ];
-    return r.failures > 0
-      ? [`${target}: ${r.failures} of ${r.attempts} attempts failed (at ${r.failedAt.join(', ')})`]
-      : [];
-  });
 }

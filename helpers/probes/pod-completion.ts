@@ -5,8 +5,8 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { WaitTimeoutError, waitFor } from '../k8s/wait.js';
-import type { PodJig, Tweak } from './pod.js';
+import type { NamespaceHandle, Tweak } from '../k8s/namespace-handle.js';
+import { poll } from '../k8s/wait.js';
 
 export interface Completion {
   pod: string;
@@ -20,44 +20,46 @@ export interface Completion {
   described?: Record<string, unknown>;
 }
 
+const finished = (pod: V1Pod) =>
+  pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
 export async function runToCompletion(
   ctx: CheckContext,
-  jig: PodJig,
+  ns: NamespaceHandle,
   pod: V1Pod,
-  tweak?: Tweak<V1Pod>,
+  ...tweaks: Tweak<V1Pod>[]
 ): Promise<Completion> {
-  const created = await jig.create(pod, tweak);
+  const created = await ns.pods.create(pod, ...tweaks);
   const name = created.metadata?.name ?? '';
-  const namespace = jig.namespace;
-  let last: V1Pod | undefined;
-  try {
-    last = await waitFor(
-      `pod ${namespace}/${name} to run to completion`,
-      () => ctx.cluster.core.readNamespacedPod({ name, namespace }),
-      (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
-      jig.waitOptions(ctx.timeouts.podStart),
-    );
-  } catch (err) {
-    if (!(err instanceof WaitTimeoutError)) throw err;
-    const described = await jig.describe(name);
-    return {
-      pod: name,
-      node: described.node as string | undefined,
-      phase: typeof described.phase === 'string' ? described.phase : 'unknown',
-      finished: false,
-      log: '',
-      described,
-    };
-  }
+  const namespace = ns.name;
+  const seen = await poll(
+    `pod ${namespace}/${name} to run to completion`,
+    () => ctx.cluster.core.readNamespacedPod({ name, namespace }),
+    finished,
+    ns.pollOptions(ctx.timeouts.podStart),
+  );
+  if (!seen.done || !seen.last) return unfinished(ns, name);
   const log = await ctx.cluster.core
     .readNamespacedPodLog({ name, namespace })
     .catch((e: unknown) => `(log unavailable: ${String(e)})`);
   return {
     pod: name,
-    node: last.spec?.nodeName,
-    phase: last.status?.phase ?? 'unknown',
+    node: seen.last.spec?.nodeName,
+    phase: seen.last.status?.phase ?? 'unknown',
     finished: true,
-    exitCode: last.status?.containerStatuses?.[0]?.state?.terminated?.exitCode,
+    exitCode: seen.last.status?.containerStatuses?.[0]?.state?.terminated?.exitCode,
     log: String(log).trim().slice(0, 500),
+  };
+}
+
+async function unfinished(ns: NamespaceHandle, name: string): Promise<Completion> {
+  const described = await ns.pods.describe(name);
+  return {
+    pod: name,
+    node: described.node as string | undefined,
+    phase: typeof described.phase === 'string' ? described.phase : 'unknown',
+    finished: false,
+    log: '',
+    described,
   };
 }
