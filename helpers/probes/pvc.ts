@@ -1,34 +1,22 @@
 /**
- * PersistentVolumeClaim jig: create a claim from a template plus a tweak, wait
- * until it is bound (with WaitForFirstConsumer classes that happens only once
- * a pod uses it), and read the volume it got. Observes; suites assert.
+ * PersistentVolumeClaim jig: a claim template (created through the namespace
+ * handle, `ns.createClaim`), a wait until it is bound (with WaitForFirstConsumer
+ * classes that happens only once a pod uses it), and the volume it got.
+ * Observes; suites assert.
  */
 import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { WaitTimeoutError, waitFor } from '../k8s/wait.js';
-import type { Tweak } from './pod.js';
+import type { NamespaceHandle } from '../k8s/namespace-handle.js';
+import { poll } from '../k8s/wait.js';
 
-export function claim(ctx: CheckContext, name: string, size = '64Mi'): V1PersistentVolumeClaim {
+/** A ReadWriteOnce claim of the default class; the namespace handle labels it. */
+export function claim(name: string, size = '64Mi'): V1PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { name, labels: ctx.labels },
+    metadata: { name },
     spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } },
   };
-}
-
-export async function createClaim(
-  ctx: CheckContext,
-  namespace: string,
-  body: V1PersistentVolumeClaim,
-  tweak?: Tweak<V1PersistentVolumeClaim>,
-): Promise<V1PersistentVolumeClaim> {
-  tweak?.(body);
-  const created = await ctx.cluster.core.createNamespacedPersistentVolumeClaim({ namespace, body });
-  ctx.log(
-    `Created PVC ${namespace}/${created.metadata?.name ?? ''} (class ${created.spec?.storageClassName ?? 'default'})`,
-  );
-  return created;
 }
 
 export type BoundClaim =
@@ -38,35 +26,30 @@ export type BoundClaim =
 /** Waits for the claim to be Bound and reads its volume; a timeout is returned, not thrown. */
 export async function waitBound(
   ctx: CheckContext,
-  namespace: string,
+  ns: NamespaceHandle,
   name: string,
 ): Promise<BoundClaim> {
   const { core } = ctx.cluster;
-  try {
-    const bound = await waitFor(
-      `PVC ${namespace}/${name} to be Bound`,
-      () => core.readNamespacedPersistentVolumeClaim({ name, namespace }),
-      (pvc) => pvc.status?.phase === 'Bound',
-      {
-        timeoutMs: ctx.timeouts.pvcBound,
-        intervalMs: ctx.timeouts.pollInterval,
-        log: (line) => ctx.log(line),
-        signal: ctx.signal,
-      },
-    );
-    const volumeName = bound.spec?.volumeName;
+  const namespace = ns.name;
+  const seen = await poll(
+    `PVC ${namespace}/${name} to be Bound`,
+    () => core.readNamespacedPersistentVolumeClaim({ name, namespace }),
+    (pvc) => pvc.status?.phase === 'Bound',
+    ns.pollOptions(ctx.timeouts.pvcBound),
+  );
+  if (seen.done && seen.last) {
+    const volumeName = seen.last.spec?.volumeName;
     const volume = volumeName
       ? await core.readPersistentVolume({ name: volumeName }).catch(() => undefined)
       : undefined;
-    return { bound: true, claim: bound, volume };
-  } catch (err) {
-    if (!(err instanceof WaitTimeoutError)) throw err;
-    const pvc = err.lastSeen as V1PersistentVolumeClaim | undefined;
-    const events = (
-      await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` })
-    ).items.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
-    return { bound: false, phase: pvc?.status?.phase ?? 'unknown', events };
+    return { bound: true, claim: seen.last, volume };
   }
+  // A last poll that failed leaves the phase unknown, not the one seen before it.
+  const last = seen.lastError === undefined ? seen.last : undefined;
+  const events = (
+    await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` })
+  ).items.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`);
+  return { bound: false, phase: last?.status?.phase ?? 'unknown', events };
 }
 
 /** What kind of volume source a PV has: "csi:<driver>", "hostPath", "local", "nfs", ... */
