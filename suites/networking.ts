@@ -18,29 +18,29 @@ import { resourceName } from '../helpers/k8s/api-resources.js';
 import { findComponentPods, formatComponentPod, running } from '../helpers/k8s/components.js';
 import type { CheckContext } from '../helpers/framework/context.js';
 import {
-  byNode,
   extendedResources,
   isExtendedResource,
-  sriovResourceNamesFromConfig,
+  byNode,
+  sriovConfiguredNames,
   sriovResources,
 } from '../helpers/k8s/extended-resources.js';
+import { applyTweaks, type NamespaceHandle, type Tweak } from '../helpers/k8s/namespace-handle.js';
 import { tryConnect } from '../helpers/probes/netexec.js';
 import {
   NAD_GROUP,
   NAD_PLURAL,
   bridgeConfig,
-  cniPluginTypes,
-  createNetworkAttachment,
+  createAttachments,
   describeMultiplexer,
   findMultiplexer,
   hostLocalIpam,
-  interfacesInside,
   listNetworkAttachments,
   macvlanConfig,
   networkStatusOf,
+  observeAttachments,
   requestNetworks,
-  unrequestedAttachments,
   whereaboutsIpam,
+  type AttachmentObservation,
   type AttachmentRequest,
   type CniConfig,
   type Multiplexer,
@@ -54,29 +54,35 @@ import {
   runPolicyScenario,
   type MatrixEdge,
 } from '../helpers/probes/network-policy.js';
-import { PodJig, sleeperPod } from '../helpers/probes/pod.js';
+import { sleeperPod } from '../helpers/probes/pod.js';
 import {
   NETEXEC_PORT,
   clientIpSeenBy,
-  hostnameOf,
   inCidr,
   ipv4Of,
   ipv6Of,
-  pinToNode,
   podIPs,
   serverOnNode,
   spreadWorkers,
   startCrossNodePair,
+  withPodLabels,
+  type CrossNodePair,
   type PairOutcome,
 } from '../helpers/probes/pod-network.js';
-import { tryStart } from '../helpers/probes/pod-start.js';
+import { pinToNode, withResources } from '../helpers/probes/tweaks.js';
 import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
+import { endWith, fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
+import {
+  attachmentSeen,
+  cniPluginTypes,
+  multiplexerUsed,
+  unrequestedAttachments,
+} from './rules/networking-attachments.js';
+import { mustStart } from './rules/networking-preconditions.js';
+import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
 
 const nad = resourceName(NAD_GROUP, NAD_PLURAL);
-/** SR-IOV network device plugin pods (sriov-network-device-plugin, sriovdp). */
-const sriovDevicePluginPattern = /sriov-?(network-)?device-plugin|sriovdp/i;
 /** CNI plugins that give pods user-plane (DPDK, VPP, SR-IOV) interfaces. */
 const userPlaneCniTypes = ['sriov', 'userspace', 'vhostuser', 'host-device', 'ovs', 'vpp'];
 const userPlaneComponentPattern = /sriov-cni|userspace-cni|vpp|ovs-dpdk|dpdk/i;
@@ -85,579 +91,683 @@ export default defineSuite('networking', (spec) => {
   // What an operator does out of band is not observable; what is: a native
   // API object (a NetworkPolicy) created and deleted through the API changes
   // what the pod network lets through, across nodes.
-  spec('ra2.ntw.001', { kind: 'probe' }, async (ctx) => {
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const outcome = await startCrossNodePair(ctx, jig);
-    if (!outcome.ok) return pairProblem(outcome);
-    const { pair } = outcome;
-    const policies = new NetworkPolicyJig(ctx, jig);
-    const serverIp = pair.server.status?.podIP ?? '';
-    const edge = (expectReachable: boolean): MatrixEdge[] => [
-      { from: 'client', to: 'server', host: serverIp, port: NETEXEC_PORT, expectReachable },
-    ];
-    const before = await policies.waitForMatrix(
-      'the client to reach the server',
-      edge(true),
-      ctx.timeouts.serviceEndpoints,
-    );
-    await policies.create(
-      denyAllIngressPolicy(ctx, 'deny-server', { 'ra2.anuket.io/pod': 'server' }),
-    );
-    const denied = await policies.waitForMatrix(
-      'the NetworkPolicy to block the client',
-      edge(false),
-      ctx.timeouts.networkPolicy,
-    );
-    await policies.delete('deny-server');
-    const after = await policies.waitForMatrix(
-      'the client to reach the server again',
-      edge(true),
-      ctx.timeouts.networkPolicy,
-    );
-    const evidence = {
-      server: `server on ${pair.serverNode} (${serverIp})`,
-      client: `client on ${pair.clientNode}`,
-      beforePolicy: renderMatrix(before.cells),
-      withDenyPolicy: renderMatrix(denied.cells),
-      afterDeletingPolicy: renderMatrix(after.cells),
-    };
-    const steps = [before, denied, after];
-    return steps.every((s) => s.settled)
-      ? pass(
-          'a NetworkPolicy created and deleted through the Kubernetes API blocked and then restored pod traffic across nodes',
-          evidence,
-        )
-      : fail(
-          'pod traffic to follow NetworkPolicy objects created and deleted through the API',
-          [before, denied, after]
-            .filter((s) => !s.settled)
-            .flatMap((s) => renderMatrix(s.cells))
-            .join('; '),
-          evidence,
-        );
-  });
+  spec(
+    'ra2.ntw.001',
+    {
+      kind: 'probe',
+      observes:
+        'Between a server pod and a client pod on two workers, watches the client’s TCP connections get through, stop under a deny-ingress NetworkPolicy created through the Kubernetes API, and get through again once the policy is deleted; what administrators do outside the API is not observed.',
+    },
+    async (ctx) => {
+      const ns = await ctx.ns();
+      const pair = await crossNodePair(ctx, ns);
+      const policies = new NetworkPolicyJig(ctx, ns.pods);
+      const serverIp = pair.server.status?.podIP ?? '';
+      const edge = (expectReachable: boolean): MatrixEdge[] => [
+        { from: 'client', to: 'server', host: serverIp, port: NETEXEC_PORT, expectReachable },
+      ];
+      const before = await policies.waitForMatrix(
+        'the client to reach the server',
+        edge(true),
+        ctx.timeouts.serviceEndpoints,
+      );
+      await policies.create(
+        denyAllIngressPolicy(ctx, 'deny-server', { 'ra2.anuket.io/pod': 'server' }),
+      );
+      const denied = await policies.waitForMatrix(
+        'the NetworkPolicy to block the client',
+        edge(false),
+        ctx.timeouts.networkPolicy,
+      );
+      await policies.delete('deny-server');
+      const after = await policies.waitForMatrix(
+        'the client to reach the server again',
+        edge(true),
+        ctx.timeouts.networkPolicy,
+      );
+      const evidence = {
+        server: `server on ${pair.serverNode} (${serverIp})`,
+        client: `client on ${pair.clientNode}`,
+        beforePolicy: renderMatrix(before.cells),
+        withDenyPolicy: renderMatrix(denied.cells),
+        afterDeletingPolicy: renderMatrix(after.cells),
+      };
+      const steps = [before, denied, after];
+      return steps.every((s) => s.settled)
+        ? pass(
+            'a NetworkPolicy created and deleted through the Kubernetes API blocked and then restored pod traffic across nodes',
+            evidence,
+          )
+        : fail(
+            'pod traffic to follow NetworkPolicy objects created and deleted through the API',
+            [before, denied, after]
+              .filter((s) => !s.settled)
+              .flatMap((s) => renderMatrix(s.cells))
+              .join('; '),
+            evidence,
+          );
+    },
+  );
 
   // kubenet's missing capability is cross-node pod networking: two pods on
   // different workers get pod addresses (inside their node's podCIDRs when the
   // node has them) and reach each other directly.
-  spec('ra2.ntw.002', { kind: 'probe' }, async (ctx) => {
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const outcome = await startCrossNodePair(ctx, jig);
-    if (!outcome.ok) return pairProblem(outcome);
-    const { pair } = outcome;
-    const nodes = await listNodes(ctx.cluster.core);
-    const cidrsOf = (name: string) => nodes.find((n) => nodeName(n) === name)?.spec?.podCIDRs ?? [];
-    const placement = [
-      {
-        pod: 'server',
-        node: pair.serverNode,
-        ips: podIPs(pair.server),
-        podCIDRs: cidrsOf(pair.serverNode),
-      },
-      {
-        pod: 'client',
-        node: pair.clientNode,
-        ips: podIPs(pair.client),
-        podCIDRs: cidrsOf(pair.clientNode),
-      },
-    ].map((p) => ({
-      ...p,
-      outsidePodCIDRs:
-        p.podCIDRs.length === 0 ? [] : p.ips.filter((ip) => !p.podCIDRs.some((c) => inCidr(ip, c))),
-    }));
-    const attempts = [];
-    for (const ip of podIPs(pair.server))
-      attempts.push(await tryConnect(jig, 'client', ip, NETEXEC_PORT));
-    const evidence = { placement, attempts };
-    const noIp = placement.filter((p) => p.ips.length === 0);
-    const unreachable = attempts.filter((a) => !a.reachable);
-    if (noIp.length > 0 || attempts.length === 0)
-      return fail(
-        'each pod to get an address from the pod network',
-        `no pod IP: ${noIp.map((p) => p.pod).join(', ')}`,
-        evidence,
-      );
-    return unreachable.length === 0
-      ? pass(
-          `pods on ${pair.serverNode} and ${pair.clientNode} got pod-network addresses (${placement.flatMap((p) => p.ips).join(', ')}) and connected across nodes`,
-          evidence,
-        )
-      : fail(
-          'pods on different nodes to reach each other over the default pod network',
-          unreachable.map((a) => `${a.target}: ${a.detail}`).join('; '),
+  spec(
+    'ra2.ntw.002',
+    {
+      kind: 'probe',
+      observes:
+        'Starts a server pod and a client pod on two workers, records their pod IPs beside their nodes’ podCIDRs, and connects from the client to every server address; it observes cross-node pod networking, not which plugin provides it or whether that plugin is CNI-conformant.',
+    },
+    async (ctx) => {
+      const ns = await ctx.ns();
+      const pair = await crossNodePair(ctx, ns);
+      const nodes = await listNodes(ctx.cluster.core);
+      const cidrsOf = (name: string) =>
+        nodes.find((n) => nodeName(n) === name)?.spec?.podCIDRs ?? [];
+      const placement = [
+        {
+          pod: 'server',
+          node: pair.serverNode,
+          ips: podIPs(pair.server),
+          podCIDRs: cidrsOf(pair.serverNode),
+        },
+        {
+          pod: 'client',
+          node: pair.clientNode,
+          ips: podIPs(pair.client),
+          podCIDRs: cidrsOf(pair.clientNode),
+        },
+      ].map((p) => ({
+        ...p,
+        outsidePodCIDRs:
+          p.podCIDRs.length === 0
+            ? []
+            : p.ips.filter((ip) => !p.podCIDRs.some((c) => inCidr(ip, c))),
+      }));
+      const attempts = [];
+      for (const ip of podIPs(pair.server))
+        attempts.push(await tryConnect(ns.pods, 'client', ip, NETEXEC_PORT));
+      const evidence = { placement, attempts };
+      const noIp = placement.filter((p) => p.ips.length === 0);
+      const unreachable = attempts.filter((a) => !a.reachable);
+      if (noIp.length > 0 || attempts.length === 0)
+        return fail(
+          'each pod to get an address from the pod network',
+          `no pod IP: ${noIp.map((p) => p.pod).join(', ')}`,
           evidence,
         );
-  });
+      return unreachable.length === 0
+        ? pass(
+            `pods on ${pair.serverNode} and ${pair.clientNode} got pod-network addresses (${placement.flatMap((p) => p.ips).join(', ')}) and connected across nodes`,
+            evidence,
+          )
+        : fail(
+            'pods on different nodes to reach each other over the default pod network',
+            unreachable.map((a) => `${a.target}: ${a.detail}`).join('; '),
+            evidence,
+          );
+    },
+  );
 
-  spec('ra2.ntw.003', { kind: 'probe' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    if (!multiplexer.nad.served)
-      return fail(
-        'a way to attach at least five additional connection points to a pod (e.g. NetworkAttachmentDefinitions)',
-        `${nad} is not served: pods cannot request additional connection points`,
-        describeMultiplexer(multiplexer),
-      );
-    const requests: AttachmentRequest[] = [1, 2, 3, 4, 5].map((i) => ({
-      name: `extra-${i}`,
-      interface: `net${i}`,
-    }));
-    const jig = await jigWithAttachments(
-      ctx,
-      Object.fromEntries(
-        requests.map((r, i) => [
-          r.name,
-          macvlanConfig(r.name, hostLocalIpam(`198.18.${i + 1}.0/24`)),
-        ]),
-      ),
-    );
-    const observed = await attachAndObserve(ctx, jig, 'five-networks', requests);
-    if (!observed.ok) return observed.verdict;
-    const missing = requests.filter((r) => !attachmentSeen(observed, r.interface));
-    const evidence = { ...observed.evidence, multiplexer: describeMultiplexer(multiplexer) };
-    return missing.length === 0
-      ? pass(
-          `a pod got five additional connection points (net1..net5) besides its default one, each with an address`,
-          evidence,
-        )
-      : fail(
-          'five additional interfaces, each with an address inside the pod and in its network-status',
-          `missing or without address: ${missing.map((r) => r.interface).join(', ')}`,
-          evidence,
+  spec(
+    'ra2.ntw.003',
+    {
+      kind: 'probe',
+      observes:
+        'Creates five macvlan NetworkAttachmentDefinitions, starts a pod requesting all five by annotation, and looks for net1 to net5 each with an address both inside the pod (ip addr) and in its network-status annotation.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      if (!multiplexer.nad.served)
+        return fail(
+          'a way to attach at least five additional connection points to a pod (e.g. NetworkAttachmentDefinitions)',
+          `${nad} is not served: pods cannot request additional connection points`,
+          describeMultiplexer(multiplexer),
         );
-  });
+      const requests: AttachmentRequest[] = [1, 2, 3, 4, 5].map((i) => ({
+        name: `extra-${i}`,
+        interface: `net${i}`,
+      }));
+      const ns = await nsWithAttachments(
+        ctx,
+        Object.fromEntries(
+          requests.map((r, i) => [
+            r.name,
+            macvlanConfig(r.name, hostLocalIpam(`198.18.${i + 1}.0/24`)),
+          ]),
+        ),
+      );
+      const observed = await attachAndObserve(ctx, ns, 'five-networks', requests);
+      const missing = requests.filter((r) => !attachmentSeen(observed, r.interface));
+      const evidence = { ...observed.evidence, multiplexer: describeMultiplexer(multiplexer) };
+      return missing.length === 0
+        ? pass(
+            `a pod got five additional connection points (net1..net5) besides its default one, each with an address`,
+            evidence,
+          )
+        : fail(
+            'five additional interfaces, each with an address inside the pod and in its network-status',
+            `missing or without address: ${missing.map((r) => r.interface).join(', ')}`,
+            evidence,
+          );
+    },
+  );
 
   // Observable: an attachment appears when requested by the annotation and
   // never without a request, in the probe pod and in every pod of the cluster.
-  spec('ra2.ntw.004', { kind: 'probe' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    const allPods = (await ctx.cluster.core.listPodForAllNamespaces()).items;
-    const unrequested = unrequestedAttachments(allPods, isExtendedResource);
-    if (!multiplexer.nad.served)
-      return fail(
-        'additional connection points requested through annotations or resource requests',
-        `${nad} is not served: no standard mechanism to request additional connection points`,
-        describeMultiplexer(multiplexer),
-      );
-    const jig = await jigWithAttachments(ctx, {
-      extra: macvlanConfig('extra', hostLocalIpam('198.18.9.0/24')),
-    });
-    const requested = await attachAndObserve(ctx, jig, 'requested', [
-      { name: 'extra', interface: 'net1' },
-    ]);
-    if (!requested.ok) return requested.verdict;
-    const plain = await attachAndObserve(ctx, jig, 'not-requested', []);
-    if (!plain.ok) return plain.verdict;
-    const evidence = {
-      withAnnotation: requested.evidence,
-      withoutAnnotation: plain.evidence,
-      podsWithUnrequestedAttachments: unrequested,
-    };
-    const problems: string[] = [];
-    if (!attachmentSeen(requested, 'net1')) problems.push('the annotated pod did not get net1');
-    const extraInPlain = Object.keys(plain.inside).filter((i) => i !== 'eth0');
-    if (extraInPlain.length > 0 || plain.status.some((s) => !s.default))
-      problems.push(`the pod without a request has extra interfaces ${extraInPlain.join(', ')}`);
-    if (unrequested.length > 0)
-      problems.push(
-        `pods with attachments they did not request: ${unrequested.map((u) => u.pod).join(', ')}`,
-      );
-    return problems.length === 0
-      ? pass(
-          'the connection point appeared when requested by annotation and not otherwise; no pod in the cluster has unrequested attachments',
-          evidence,
-        )
-      : fail(
-          'additional connection points only when requested through annotations or resource requests',
-          problems.join('; '),
+  spec(
+    'ra2.ntw.004',
+    {
+      kind: 'probe',
+      observes:
+        'Starts one pod requesting a macvlan attachment by annotation and one requesting nothing and compares their interfaces and network-status, then reads every pod in the cluster for non-default attachments with neither the networks annotation nor an extended-resource request.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      const allPods = (await ctx.cluster.core.listPodForAllNamespaces()).items;
+      const unrequested = unrequestedAttachments(allPods, isExtendedResource);
+      if (!multiplexer.nad.served)
+        return fail(
+          'additional connection points requested through annotations or resource requests',
+          `${nad} is not served: no standard mechanism to request additional connection points`,
+          describeMultiplexer(multiplexer),
+        );
+      const ns = await nsWithAttachments(ctx, {
+        extra: macvlanConfig('extra', hostLocalIpam('198.18.9.0/24')),
+      });
+      const requested = await attachAndObserve(ctx, ns, 'requested', [
+        { name: 'extra', interface: 'net1' },
+      ]);
+      const plain = await attachAndObserve(ctx, ns, 'not-requested', []);
+      const evidence = {
+        withAnnotation: requested.evidence,
+        withoutAnnotation: plain.evidence,
+        podsWithUnrequestedAttachments: unrequested,
+      };
+      const problems: string[] = [];
+      if (!attachmentSeen(requested, 'net1')) problems.push('the annotated pod did not get net1');
+      const extraInPlain = Object.keys(plain.inside).filter((i) => i !== 'eth0');
+      if (extraInPlain.length > 0 || plain.status.some((s) => !s.default))
+        problems.push(`the pod without a request has extra interfaces ${extraInPlain.join(', ')}`);
+      if (unrequested.length > 0)
+        problems.push(
+          `pods with attachments they did not request: ${unrequested.map((u) => u.pod).join(', ')}`,
+        );
+      return problems.length === 0
+        ? pass(
+            'the connection point appeared when requested by annotation and not otherwise; no pod in the cluster has unrequested attachments',
+            evidence,
+          )
+        : fail(
+            'additional connection points only when requested through annotations or resource requests',
+            problems.join('; '),
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.ntw.005',
+    {
+      kind: 'inspect',
+      observes:
+        'Looks for the NetworkAttachmentDefinition API and for multiplexer pods (Multus, DANM, CNI-Genie, Knitter, recognised by name, owner, label or image) and whether they run.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      const evidence = describeMultiplexer(multiplexer);
+      if (!multiplexer.nad.served && multiplexer.pods.length === 0)
+        return skip('no multiplexer/meta-plugin is deployed (optional: "may")', evidence);
+      const notRunning = multiplexer.pods.filter((p) => !running(p));
+      if (!multiplexerUsed(multiplexer) || notRunning.length > 0)
+        return fail(
+          'a multiplexer, if deployed, with its NetworkAttachmentDefinition API served and its pods running',
+          !multiplexer.nad.served
+            ? `multiplexer pods found but ${nad} is not served`
+            : multiplexer.pods.length === 0
+              ? `${nad} is served but no multiplexer pod runs`
+              : `not running: ${notRunning.map(formatComponentPod).join('; ')}`,
           evidence,
         );
-  });
-
-  spec('ra2.ntw.005', { kind: 'inspect' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    const evidence = describeMultiplexer(multiplexer);
-    if (!multiplexer.nad.served && multiplexer.pods.length === 0)
-      return skip('no multiplexer/meta-plugin is deployed (optional: "may")', evidence);
-    const notRunning = multiplexer.pods.filter((p) => !running(p));
-    if (!multiplexer.present || notRunning.length > 0)
-      return fail(
-        'a multiplexer, if deployed, with its NetworkAttachmentDefinition API served and its pods running',
-        !multiplexer.nad.served
-          ? `multiplexer pods found but ${nad} is not served`
-          : multiplexer.pods.length === 0
-            ? `${nad} is served but no multiplexer pod runs`
-            : `not running: ${notRunning.map(formatComponentPod).join('; ')}`,
+      return pass(
+        `a multiplexer is deployed: ${multiplexer.pods.length} pod(s) running, ${nad} served`,
         evidence,
       );
-    return pass(
-      `a multiplexer is deployed: ${multiplexer.pods.length} pod(s) running, ${nad} served`,
-      evidence,
-    );
-  });
+    },
+  );
 
   // The multiplexer integrates via CNI when the runtime's CNI call for a pod
   // gives it the default network and a requested attachment, and the result is
   // published through the API (network-status).
-  spec('ra2.ntw.006', { kind: 'probe' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    if (!multiplexer.present) return noMultiplexer(multiplexer);
-    const jig = await jigWithAttachments(ctx, {
-      extra: macvlanConfig('extra', hostLocalIpam('198.18.6.0/24')),
-    });
-    const observed = await attachAndObserve(ctx, jig, 'attached', [
-      { name: 'extra', interface: 'net1' },
-    ]);
-    if (!observed.ok) return observed.verdict;
-    const defaultEntry = observed.status.find((s) => s.default);
-    const problems: string[] = [];
-    if (!defaultEntry) problems.push('network-status has no default network');
-    if (!observed.inside.eth0) problems.push('no default interface eth0 inside the pod');
-    if (!attachmentSeen(observed, 'net1')) problems.push('net1 missing or without address');
-    return problems.length === 0
-      ? pass(
-          `through one CNI ADD the pod got its default network (${defaultEntry?.name ?? ''}) and net1; the multiplexer published both in network-status`,
-          observed.evidence,
-        )
-      : fail(
-          'the multiplexer, called as a CNI plugin, to attach the default and the requested networks',
-          problems.join('; '),
-          observed.evidence,
-        );
-  });
+  spec(
+    'ra2.ntw.006',
+    {
+      kind: 'probe',
+      observes:
+        'Starts a pod requesting a macvlan attachment and looks for its default network and net1 both in the multiplexer’s network-status annotation and inside the pod; that the runtime reached the multiplexer through CNI is inferred from that, not traced.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      requireMultiplexer(multiplexer);
+      const ns = await nsWithAttachments(ctx, {
+        extra: macvlanConfig('extra', hostLocalIpam('198.18.6.0/24')),
+      });
+      const observed = await attachAndObserve(ctx, ns, 'attached', [
+        { name: 'extra', interface: 'net1' },
+      ]);
+      const defaultEntry = observed.status.find((s) => s.default);
+      const problems: string[] = [];
+      if (!defaultEntry) problems.push('network-status has no default network');
+      if (!observed.inside.eth0) problems.push('no default interface eth0 inside the pod');
+      if (!attachmentSeen(observed, 'net1')) problems.push('net1 missing or without address');
+      return problems.length === 0
+        ? pass(
+            `through one CNI ADD the pod got its default network (${defaultEntry?.name ?? ''}) and net1; the multiplexer published both in network-status`,
+            observed.evidence,
+          )
+        : fail(
+            'the multiplexer, called as a CNI plugin, to attach the default and the requested networks',
+            problems.join('; '),
+            observed.evidence,
+          );
+    },
+  );
 
   // Besides the default network's plugin, two more plugin types in one pod.
-  spec('ra2.ntw.007', { kind: 'probe' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    if (!multiplexer.present) return noMultiplexer(multiplexer);
-    // The bridge plugin leaves the bridge device ra2-probe0 on the node.
-    const jig = await jigWithAttachments(ctx, {
-      'via-macvlan': macvlanConfig('via-macvlan', hostLocalIpam('198.18.7.0/24')),
-      'via-bridge': bridgeConfig('via-bridge', 'ra2-probe0', hostLocalIpam('198.18.8.0/24')),
-    });
-    const observed = await attachAndObserve(ctx, jig, 'two-plugins', [
-      { name: 'via-macvlan', interface: 'net1' },
-      { name: 'via-bridge', interface: 'net2' },
-    ]);
-    if (!observed.ok) return observed.verdict;
-    const missing = ['net1', 'net2'].filter((i) => !attachmentSeen(observed, i));
-    const hasDefault = observed.status.some((s) => s.default);
-    return missing.length === 0 && hasDefault
-      ? pass(
-          'one pod got networks from three CNI plugins: the default network, macvlan (net1) and bridge (net2)',
-          observed.evidence,
-        )
-      : fail(
-          'the default network plus macvlan and bridge attachments in one pod',
-          [
-            ...missing.map((i) => `${i} missing`),
-            ...(hasDefault ? [] : ['no default network']),
-          ].join('; '),
-          observed.evidence,
-        );
-  });
+  spec(
+    'ra2.ntw.007',
+    {
+      kind: 'probe',
+      observes:
+        'Starts a pod requesting a macvlan (net1) and a bridge (net2) attachment and looks for both, with addresses inside the pod and in network-status, beside a default network entry.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      requireMultiplexer(multiplexer);
+      // The bridge plugin leaves the bridge device ra2-probe0 on the node.
+      const ns = await nsWithAttachments(ctx, {
+        'via-macvlan': macvlanConfig('via-macvlan', hostLocalIpam('198.18.7.0/24')),
+        'via-bridge': bridgeConfig('via-bridge', 'ra2-probe0', hostLocalIpam('198.18.8.0/24')),
+      });
+      const observed = await attachAndObserve(ctx, ns, 'two-plugins', [
+        { name: 'via-macvlan', interface: 'net1' },
+        { name: 'via-bridge', interface: 'net2' },
+      ]);
+      const missing = ['net1', 'net2'].filter((i) => !attachmentSeen(observed, i));
+      const hasDefault = observed.status.some((s) => s.default);
+      return missing.length === 0 && hasDefault
+        ? pass(
+            'one pod got networks from three CNI plugins: the default network, macvlan (net1) and bridge (net2)',
+            observed.evidence,
+          )
+        : fail(
+            'the default network plus macvlan and bridge attachments in one pod',
+            [
+              ...missing.map((i) => `${i} missing`),
+              ...(hasDefault ? [] : ['no default network']),
+            ].join('; '),
+            observed.evidence,
+          );
+    },
+  );
 
-  spec('ra2.ntw.008', { kind: 'inspect' }, async (ctx) =>
+  spec('ra2.ntw.008', { kind: 'inspect', observes: sriovObserves }, async (ctx) =>
     sriovAdvertised(ctx, 'a Device Plugin for SR-IOV advertising VFs to the kubelet'),
   );
 
   // Every NetworkAttachmentDefinition must hand the attachment to a CNI
   // plugin (its config is a CNI configuration), and one such plugin must
   // actually attach an interface.
-  spec('ra2.ntw.009', { kind: 'probe' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    if (!multiplexer.present) return noMultiplexer(multiplexer);
-    const existing = (await listNetworkAttachments(ctx)).map((n) => ({
-      nad: `${n.namespace}/${n.name}`,
-      ...cniPluginTypes(n.config),
-    }));
-    const jig = await jigWithAttachments(ctx, {
-      extra: macvlanConfig('extra', hostLocalIpam('198.18.10.0/24')),
-    });
-    const observed = await attachAndObserve(ctx, jig, 'attached', [
-      { name: 'extra', interface: 'net1' },
-    ]);
-    if (!observed.ok) return observed.verdict;
-    // An empty config points at a file on the nodes, which the API cannot show: not a violation.
-    const notCni = existing.filter((n) => n.error && !n.error.startsWith('no config'));
-    const evidence = { networkAttachmentDefinitions: existing, probe: observed.evidence };
-    const problems = [
-      ...notCni.map((n) => `${n.nad}: ${n.error ?? ''}`),
-      ...(attachmentSeen(observed, 'net1') ? [] : ['the macvlan attachment net1 did not appear']),
-    ];
-    return problems.length === 0
-      ? pass(
-          `${existing.length} NetworkAttachmentDefinition(s) carry CNI configurations; a macvlan (CNI) attachment was made`,
-          evidence,
-        )
-      : fail(
-          'additional connection points managed by CNI-conformant plugins',
-          problems.join('; '),
-          evidence,
-        );
-  });
+  spec(
+    'ra2.ntw.009',
+    {
+      kind: 'probe',
+      observes:
+        'Reads the config of every NetworkAttachmentDefinition for a cniVersion and a plugin type, and starts a pod with a macvlan attachment to see net1 appear; the plugins themselves are not run against the CNI specification.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      requireMultiplexer(multiplexer);
+      const existing = (await listNetworkAttachments(ctx)).map((n) => ({
+        nad: `${n.namespace}/${n.name}`,
+        ...cniPluginTypes(n.config),
+      }));
+      const ns = await nsWithAttachments(ctx, {
+        extra: macvlanConfig('extra', hostLocalIpam('198.18.10.0/24')),
+      });
+      const observed = await attachAndObserve(ctx, ns, 'attached', [
+        { name: 'extra', interface: 'net1' },
+      ]);
+      // An empty config points at a file on the nodes, which the API cannot show: not a violation.
+      const notCni = existing.filter((n) => n.error && !n.error.startsWith('no config'));
+      const evidence = { networkAttachmentDefinitions: existing, probe: observed.evidence };
+      const problems = [
+        ...notCni.map((n) => `${n.nad}: ${n.error ?? ''}`),
+        ...(attachmentSeen(observed, 'net1') ? [] : ['the macvlan attachment net1 did not appear']),
+      ];
+      return problems.length === 0
+        ? pass(
+            `${existing.length} NetworkAttachmentDefinition(s) carry CNI configurations; a macvlan (CNI) attachment was made`,
+            evidence,
+          )
+        : fail(
+            'additional connection points managed by CNI-conformant plugins',
+            problems.join('; '),
+            evidence,
+          );
+    },
+  );
 
   // Which plugin binaries sit on the nodes is invisible to the API; what is
   // visible: attachments configured with a user-plane CNI type, user-plane
   // CNI/DPDK components running, and SR-IOV VF resources.
-  spec('ra2.ntw.010', { kind: 'inspect' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    const nads = multiplexer.nad.served ? await listNetworkAttachments(ctx) : [];
-    const userPlaneNads = nads
-      .map((n) => ({ nad: `${n.namespace}/${n.name}`, types: cniPluginTypes(n.config).types }))
-      .filter((n) => n.types.some((t) => userPlaneCniTypes.includes(t)));
-    const components = await findComponentPods(ctx.cluster.core, userPlaneComponentPattern);
-    const nodes = await listNodes(ctx.cluster.core);
-    const vfs = sriovResources(extendedResources(nodes), await sriovConfiguredNames(ctx)).filter(
-      (r) => r.allocatable > 0,
-    );
-    const evidence = {
-      userPlaneAttachments: userPlaneNads,
-      userPlaneComponents: components.map(formatComponentPod),
-      sriovResources: vfs.map((r) => `${r.node}: ${r.resource}=${r.allocatable}`),
-      multiplexer: describeMultiplexer(multiplexer),
-    };
-    const found = userPlaneNads.length > 0 || components.some(running);
-    return found
-      ? pass(
-          `user-plane networking deployed: ${userPlaneNads.length} attachment(s) of type ${userPlaneCniTypes.join('/')}, ${components.filter(running).length} component pod(s)`,
-          evidence,
-        )
-      : fail(
-          'CNI plugins supporting DPDK, VPP or SR-IOV deployed (e.g. sriov or userspace CNI attachments)',
-          'no attachment of a user-plane CNI type and no SR-IOV CNI, userspace CNI, VPP or DPDK component pod',
-          evidence,
-        );
-  });
+  spec(
+    'ra2.ntw.010',
+    {
+      kind: 'inspect',
+      observes:
+        'Looks for NetworkAttachmentDefinitions whose CNI config names a user-plane type (sriov, userspace, vhostuser, host-device, ovs, vpp) and for running SR-IOV CNI, userspace CNI, VPP or DPDK pods; it reads names and types, not what the plugins support.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      const nads = multiplexer.nad.served ? await listNetworkAttachments(ctx) : [];
+      const userPlaneNads = nads
+        .map((n) => ({ nad: `${n.namespace}/${n.name}`, types: cniPluginTypes(n.config).types }))
+        .filter((n) => n.types.some((t) => userPlaneCniTypes.includes(t)));
+      const components = await findComponentPods(ctx.cluster.core, userPlaneComponentPattern);
+      const nodes = await listNodes(ctx.cluster.core);
+      const vfs = sriovResources(
+        extendedResources(nodes),
+        await sriovConfiguredNames(ctx.cluster.core),
+      ).filter((r) => r.allocatable > 0);
+      const evidence = {
+        userPlaneAttachments: userPlaneNads,
+        userPlaneComponents: components.map(formatComponentPod),
+        sriovResources: vfs.map((r) => `${r.node}: ${r.resource}=${r.allocatable}`),
+        multiplexer: describeMultiplexer(multiplexer),
+      };
+      const found = userPlaneNads.length > 0 || components.some(running);
+      return found
+        ? pass(
+            `user-plane networking deployed: ${userPlaneNads.length} attachment(s) of type ${userPlaneCniTypes.join('/')}, ${components.filter(running).length} component pod(s)`,
+            evidence,
+          )
+        : fail(
+            'CNI plugins supporting DPDK, VPP or SR-IOV deployed (e.g. sriov or userspace CNI attachments)',
+            'no attachment of a user-plane CNI type and no SR-IOV CNI, userspace CNI, VPP or DPDK component pod',
+            evidence,
+          );
+    },
+  );
 
   // Inside the cluster: the server on another node sees the client's own pod
   // address as the source, in each family the pods have. (Exposure to
   // networks outside the cluster needs a vantage point outside it.)
-  spec('ra2.ntw.011', { kind: 'probe' }, async (ctx) => {
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const outcome = await startCrossNodePair(ctx, jig);
-    if (!outcome.ok) return pairProblem(outcome);
-    const { pair } = outcome;
-    const clientIps = podIPs(pair.client);
-    const serverIps = podIPs(pair.server);
-    const observations = [];
-    for (const [family, pick] of [
-      ['IPv4', ipv4Of],
-      ['IPv6', ipv6Of],
-    ] as const) {
-      const from = pick(clientIps);
-      const to = pick(serverIps);
-      if (!from || !to) continue;
-      const seen = await clientIpSeenBy(jig, 'client', to, NETEXEC_PORT);
-      observations.push({ family, clientIp: from, ...seen, preserved: seen.seen === from });
-    }
-    const evidence = { serverNode: pair.serverNode, clientNode: pair.clientNode, observations };
-    if (observations.length === 0)
-      return fail(
-        'client and server pods with addresses of a common family',
-        `client ${clientIps.join(', ')}, server ${serverIps.join(', ')}`,
-        evidence,
-      );
-    const bad = observations.filter((o) => !o.preserved);
-    return bad.length === 0
-      ? pass(
-          `the server saw the client's pod address unchanged (${observations.map((o) => o.seen).join(', ')}) across nodes`,
-          evidence,
-        )
-      : fail(
-          'the source address seen by the server to be the client pod address (no NAT)',
-          bad
-            .map((o) => `${o.family}: client ${o.clientIp}, server saw ${o.seen ?? o.error ?? '?'}`)
-            .join('; '),
+  spec(
+    'ra2.ntw.011',
+    {
+      kind: 'probe',
+      observes:
+        'From a client pod on one worker, asks a netexec server pod on another worker, per IP family, which source address it saw and compares it with the client’s pod IP; only traffic inside the cluster is observed, not exposure to external networks.',
+    },
+    async (ctx) => {
+      const ns = await ctx.ns();
+      const pair = await crossNodePair(ctx, ns);
+      const clientIps = podIPs(pair.client);
+      const serverIps = podIPs(pair.server);
+      const observations = [];
+      for (const [family, pick] of [
+        ['IPv4', ipv4Of],
+        ['IPv6', ipv6Of],
+      ] as const) {
+        const from = pick(clientIps);
+        const to = pick(serverIps);
+        if (!from || !to) continue;
+        const seen = await clientIpSeenBy(ns.pods, 'client', to, NETEXEC_PORT);
+        observations.push({ family, clientIp: from, ...seen, preserved: seen.seen === from });
+      }
+      const evidence = { serverNode: pair.serverNode, clientNode: pair.clientNode, observations };
+      if (observations.length === 0)
+        return fail(
+          'client and server pods with addresses of a common family',
+          `client ${clientIps.join(', ')}, server ${serverIps.join(', ')}`,
           evidence,
         );
-  });
+      const bad = observations.filter((o) => !o.preserved);
+      return bad.length === 0
+        ? pass(
+            `the server saw the client's pod address unchanged (${observations.map((o) => o.seen).join(', ')}) across nodes`,
+            evidence,
+          )
+        : fail(
+            'the source address seen by the server to be the client pod address (no NAT)',
+            bad
+              .map(
+                (o) => `${o.family}: client ${o.clientIp}, server saw ${o.seen ?? o.error ?? '?'}`,
+              )
+              .join('; '),
+            evidence,
+          );
+    },
+  );
 
   // A resource a device plugin advertises can be requested by a pod, which is
   // then scheduled and runs.
-  spec('ra2.ntw.012', { kind: 'probe' }, async (ctx) => {
-    const nodes = workers(await listNodes(ctx.cluster.core));
-    const offered = extendedResources(nodes).filter((r) => r.allocatable >= 1);
-    const evidence: Record<string, unknown> = { extendedResources: byNode(nodes, offered) };
-    const chosen = offered.sort((a, b) => b.allocatable - a.allocatable)[0];
-    if (!chosen)
-      return fail(
-        'a device plugin advertising acceleration hardware (an extended resource) on the workers',
-        'no worker advertises an extended resource',
-        evidence,
-      );
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const started = await tryStart(jig, sleeperPod(ctx, 'device-user'), (pod) => {
-      pod.spec!.containers[0]!.resources = {
-        limits: { [chosen.resource]: '1' },
-        requests: { [chosen.resource]: '1' },
-      };
-    });
-    if (!started.started)
-      return fail(`a pod requesting 1 ${chosen.resource} to run`, started.reason, {
-        ...evidence,
-        pod: started.described,
-      });
-    evidence.pod = `device-user on ${started.pod.spec?.nodeName ?? '?'} with ${chosen.resource}: 1`;
-    return pass(
-      `a pod requesting 1 ${chosen.resource} (advertised by ${chosen.node}) was scheduled and runs`,
-      evidence,
-    );
-  });
-
-  spec('ra2.ntw.013', { kind: 'probe' }, async (ctx) => {
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const outcome = await startCrossNodePair(ctx, jig);
-    if (!outcome.ok) return pairProblem(outcome);
-    const { pair } = outcome;
-    const families = (pod: V1Pod) => ({ ipv4: ipv4Of(podIPs(pod)), ipv6: ipv6Of(podIPs(pod)) });
-    const server = families(pair.server);
-    const client = families(pair.client);
-    const evidence: Record<string, unknown> = {
-      server: { node: pair.serverNode, ...server },
-      client: { node: pair.clientNode, ...client },
-    };
-    const single = [
-      ['server', server],
-      ['client', client],
-    ].filter(([, f]) => {
-      const fam = f as ReturnType<typeof families>;
-      return !fam.ipv4 || !fam.ipv6;
-    });
-    if (single.length > 0)
-      return fail(
-        'every pod to get an IPv4 and an IPv6 address from the CNI plugin',
-        single
-          .map(
-            ([name]) =>
-              `${name as string} has podIPs ${podIPs(name === 'server' ? pair.server : pair.client).join(', ')}`,
-          )
-          .join('; '),
-        evidence,
-      );
-    const attempts = [
-      await tryConnect(jig, 'client', server.ipv4!, NETEXEC_PORT),
-      await tryConnect(jig, 'client', server.ipv6!, NETEXEC_PORT),
-    ];
-    evidence.attempts = attempts;
-    const bad = attempts.filter((a) => !a.reachable);
-    return bad.length === 0
-      ? pass(
-          `both pods got IPv4 and IPv6 addresses; the client reached the server on another node over both families`,
-          evidence,
-        )
-      : fail(
-          'pod-to-pod connectivity across nodes over IPv4 and IPv6',
-          bad.map((a) => `${a.target}: ${a.detail}`).join('; '),
+  spec(
+    'ra2.ntw.012',
+    {
+      kind: 'probe',
+      observes:
+        'Reads the workers’ allocatable extended resources and starts a pod requesting one unit of the most plentiful one, which must be scheduled and run; what hardware the resource stands for is not checked.',
+    },
+    async (ctx) => {
+      const nodes = workers(await listNodes(ctx.cluster.core));
+      const offered = extendedResources(nodes).filter((r) => r.allocatable >= 1);
+      const evidence: Record<string, unknown> = { extendedResources: byNode(nodes, offered) };
+      const chosen = offered.sort((a, b) => b.allocatable - a.allocatable)[0];
+      if (!chosen)
+        return fail(
+          'a device plugin advertising acceleration hardware (an extended resource) on the workers',
+          'no worker advertises an extended resource',
           evidence,
         );
-  });
+      const ns = await ctx.ns();
+      const pod = await mustStart(
+        ns.pods.tryStart(sleeperPod(ctx, 'device-user'), withResources({ [chosen.resource]: '1' })),
+        `a pod requesting 1 ${chosen.resource} to run`,
+        evidence,
+      );
+      evidence.pod = `device-user on ${pod.spec?.nodeName ?? '?'} with ${chosen.resource}: 1`;
+      return pass(
+        `a pod requesting 1 ${chosen.resource} (advertised by ${chosen.node}) was scheduled and runs`,
+        evidence,
+      );
+    },
+  );
+
+  spec(
+    'ra2.ntw.013',
+    {
+      kind: 'probe',
+      observes:
+        'Reads the IPv4 and IPv6 pod IPs of a server pod and a client pod on two workers and connects from the client to the server over each family.',
+    },
+    async (ctx) => {
+      const ns = await ctx.ns();
+      const pair = await crossNodePair(ctx, ns);
+      const families = (pod: V1Pod) => ({ ipv4: ipv4Of(podIPs(pod)), ipv6: ipv6Of(podIPs(pod)) });
+      const server = families(pair.server);
+      const client = families(pair.client);
+      const evidence: Record<string, unknown> = {
+        server: { node: pair.serverNode, ...server },
+        client: { node: pair.clientNode, ...client },
+      };
+      const single = [
+        ['server', server],
+        ['client', client],
+      ].filter(([, f]) => {
+        const fam = f as ReturnType<typeof families>;
+        return !fam.ipv4 || !fam.ipv6;
+      });
+      if (single.length > 0)
+        return fail(
+          'every pod to get an IPv4 and an IPv6 address from the CNI plugin',
+          single
+            .map(
+              ([name]) =>
+                `${name as string} has podIPs ${podIPs(name === 'server' ? pair.server : pair.client).join(', ')}`,
+            )
+            .join('; '),
+          evidence,
+        );
+      const attempts = [
+        await tryConnect(ns.pods, 'client', server.ipv4!, NETEXEC_PORT),
+        await tryConnect(ns.pods, 'client', server.ipv6!, NETEXEC_PORT),
+      ];
+      evidence.attempts = attempts;
+      const bad = attempts.filter((a) => !a.reachable);
+      return bad.length === 0
+        ? pass(
+            `both pods got IPv4 and IPv6 addresses; the client reached the server on another node over both families`,
+            evidence,
+          )
+        : fail(
+            'pod-to-pod connectivity across nodes over IPv4 and IPv6',
+            bad.map((a) => `${a.target}: ${a.detail}`).join('; '),
+            evidence,
+          );
+    },
+  );
 
   // A policy matrix across nodes: default allow, then deny-all ingress, then
   // an allow rule for one labelled client only.
-  spec('ra2.ntw.014', { kind: 'probe' }, async (ctx) => {
-    const networking = ctx.cluster.kc.makeApiClient(NetworkingV1Api);
-    await networking.listNetworkPolicyForAllNamespaces({ limit: 1 });
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const nodes = spreadWorkers(await listNodes(ctx.cluster.core));
-    const [serverNode, clientNode] = nodes;
-    if (!serverNode || !clientNode)
-      return skip('needs two schedulable workers', { workers: nodes.map(nodeName) });
-    const server = serverOnNode(ctx, 'server', serverNode);
-    const allowedLabels = { 'ra2.anuket.io/access': 'granted' };
-    const allowed = sleeperPod(ctx, allowedClient);
-    allowed.metadata!.labels = { ...allowed.metadata!.labels, ...allowedLabels };
-    pinToNode(allowed, hostnameOf(clientNode));
-    const other = sleeperPod(ctx, otherClient);
-    pinToNode(other, hostnameOf(clientNode));
-    const started = [];
-    for (const pod of [server, allowed, other]) {
-      const s = await tryStart(jig, pod);
-      if (!s.started) return fail(`pod ${s.name} to start`, s.reason, s.described);
-      started.push(s.pod);
-    }
-    const scenario = await runPolicyScenario(ctx, jig, {
-      serverIps: podIPs(started[0]!),
-      serverLabels: { 'ra2.anuket.io/pod': 'server' },
-      allowedLabels,
-      port: NETEXEC_PORT,
-    });
-    const evidence = {
-      serverNode: nodeName(serverNode),
-      clientNode: nodeName(clientNode),
-      serverIps: scenario.serverIps,
-      steps: scenario.steps,
-    };
-    const families = scenario.serverIps.length === 1 ? 'family' : 'families';
-    return scenario.failedStep
-      ? fail(
-          'the data path across nodes to follow each NetworkPolicy step',
-          `${scenario.failedStep.name}: ${scenario.failedStep.mismatched.join('; ')}`,
-          evidence,
-        )
-      : pass(
-          `NetworkPolicies were enforced across nodes over ${scenario.serverIps.length} address ${families}: allow, deny-all, allow-from-label`,
-          evidence,
-        );
-  });
+  spec(
+    'ra2.ntw.014',
+    {
+      kind: 'probe',
+      observes:
+        'Runs a NetworkPolicy matrix from two client pods on one worker to a server pod on another, over each server address family: no policy (both clients get through), deny-all ingress (neither does), an allow rule for one pod label (only the labelled client does).',
+    },
+    async (ctx) => {
+      const networking = ctx.cluster.kc.makeApiClient(NetworkingV1Api);
+      await networking.listNetworkPolicyForAllNamespaces({ limit: 1 });
+      const ns = await ctx.ns();
+      const nodes = spreadWorkers(await listNodes(ctx.cluster.core));
+      const [serverNode, clientNode] = nodes;
+      if (!serverNode || !clientNode)
+        return skip('needs two schedulable workers', { workers: nodes.map(nodeName) });
+      const allowedLabels = { 'ra2.anuket.io/access': 'granted' };
+      const { started, failed } = await ns.pods.tryStartAll([
+        serverOnNode(ctx, 'server', serverNode),
+        applyTweaks(sleeperPod(ctx, allowedClient), [
+          withPodLabels(allowedLabels),
+          pinToNode(clientNode),
+        ]),
+        applyTweaks(sleeperPod(ctx, otherClient), [pinToNode(clientNode)]),
+      ]);
+      if (failed) return fail(`pod ${failed.name} to start`, failed.reason, failed.described);
+      const scenario = await runPolicyScenario(ctx, ns.pods, {
+        serverIps: podIPs(started[0]!),
+        serverLabels: { 'ra2.anuket.io/pod': 'server' },
+        allowedLabels,
+        port: NETEXEC_PORT,
+      });
+      const evidence = {
+        serverNode: nodeName(serverNode),
+        clientNode: nodeName(clientNode),
+        serverIps: scenario.serverIps,
+        steps: scenario.steps,
+      };
+      const families = scenario.serverIps.length === 1 ? 'family' : 'families';
+      return scenario.failedStep
+        ? fail(
+            'the data path across nodes to follow each NetworkPolicy step',
+            `${scenario.failedStep.name}: ${scenario.failedStep.mismatched.join('; ')}`,
+            evidence,
+          )
+        : pass(
+            `NetworkPolicies were enforced across nodes over ${scenario.serverIps.length} address ${families}: allow, deny-all, allow-from-label`,
+            evidence,
+          );
+    },
+  );
 
   // Cluster-wide IPAM: two pods on different nodes attached to one network
   // get distinct addresses (host-local would hand out the same first address
   // on each node) and reach each other over it.
-  spec('ra2.ntw.015', { kind: 'probe' }, async (ctx) => {
-    const multiplexer = await findMultiplexer(ctx);
-    if (!multiplexer.present) return noMultiplexer(multiplexer);
-    const jig = await jigWithAttachments(ctx, {
-      shared: macvlanConfig('shared', whereaboutsIpam('198.18.16.0/24')),
-    });
-    const outcome = await startCrossNodePair(ctx, jig, (pod) =>
-      requestNetworks(pod, [{ name: 'shared', interface: 'net1' }]),
-    );
-    if (!outcome.ok) return pairProblem(outcome);
-    const { pair } = outcome;
-    const secondary = (pod: V1Pod) =>
-      networkStatusOf(pod).find((s) => s.interface === 'net1')?.ips[0];
-    const serverIp = secondary(await jig.waitRunning('server'));
-    const clientIp = secondary(await jig.waitRunning('client'));
-    const evidence: Record<string, unknown> = {
-      server: `${pair.serverNode}: net1 ${serverIp ?? 'none'}`,
-      client: `${pair.clientNode}: net1 ${clientIp ?? 'none'}`,
-    };
-    if (!serverIp || !clientIp)
-      return fail(
-        'both pods to get a secondary address from the IPAM plugin',
-        `server ${serverIp ?? 'none'}, client ${clientIp ?? 'none'}`,
-        evidence,
+  spec(
+    'ra2.ntw.015',
+    {
+      kind: 'probe',
+      observes:
+        'Starts two pods on different workers attached to one macvlan network with whereabouts IPAM, compares the secondary addresses in their network-status and connects between them over it; the IPAM plugin is the one the probe configures, not one found in the cluster.',
+    },
+    async (ctx) => {
+      const multiplexer = await findMultiplexer(ctx);
+      requireMultiplexer(multiplexer);
+      const ns = await nsWithAttachments(ctx, {
+        shared: macvlanConfig('shared', whereaboutsIpam('198.18.16.0/24')),
+      });
+      const pair = await crossNodePair(
+        ctx,
+        ns,
+        requestNetworks([{ name: 'shared', interface: 'net1' }]),
       );
-    if (serverIp === clientIp)
-      return fail(
-        'distinct secondary addresses across nodes',
-        `both pods got ${serverIp}`,
-        evidence,
-      );
-    const attempt = await tryConnect(jig, 'client', serverIp, NETEXEC_PORT);
-    evidence.attempt = attempt;
-    return attempt.reachable
-      ? pass(
-          `pods on ${pair.serverNode} and ${pair.clientNode} got distinct secondary addresses ${serverIp}, ${clientIp} and connected over them`,
-          evidence,
-        )
-      : fail(
-          'the pods to reach each other over the secondary network',
-          `${attempt.target}: ${attempt.detail}`,
+      const secondary = (pod: V1Pod) =>
+        networkStatusOf(pod).find((s) => s.interface === 'net1')?.ips[0];
+      const serverIp = secondary(await ns.pods.waitRunning('server'));
+      const clientIp = secondary(await ns.pods.waitRunning('client'));
+      const evidence: Record<string, unknown> = {
+        server: `${pair.serverNode}: net1 ${serverIp ?? 'none'}`,
+        client: `${pair.clientNode}: net1 ${clientIp ?? 'none'}`,
+      };
+      if (!serverIp || !clientIp)
+        return fail(
+          'both pods to get a secondary address from the IPAM plugin',
+          `server ${serverIp ?? 'none'}, client ${clientIp ?? 'none'}`,
           evidence,
         );
-  });
+      if (serverIp === clientIp)
+        return fail(
+          'distinct secondary addresses across nodes',
+          `both pods got ${serverIp}`,
+          evidence,
+        );
+      const attempt = await tryConnect(ns.pods, 'client', serverIp, NETEXEC_PORT);
+      evidence.attempt = attempt;
+      return attempt.reachable
+        ? pass(
+            `pods on ${pair.serverNode} and ${pair.clientNode} got distinct secondary addresses ${serverIp}, ${clientIp} and connected over them`,
+            evidence,
+          )
+        : fail(
+            'the pods to reach each other over the secondary network',
+            `${attempt.target}: ${attempt.detail}`,
+            evidence,
+          );
+    },
+  );
 });
 
-/** A pod jig in the check's namespace, which holds `attachments` (name -> CNI configuration). */
-async function jigWithAttachments(
+/** The check's namespace, holding `attachments` (name -> CNI configuration). */
+async function nsWithAttachments(
   ctx: CheckContext,
   attachments: Record<string, CniConfig>,
-): Promise<PodJig> {
-  const jig = await PodJig.inCheckNamespace(ctx);
-  for (const [name, config] of Object.entries(attachments))
-    await createNetworkAttachment(ctx, jig.namespace, name, config);
-  return jig;
+): Promise<NamespaceHandle> {
+  const ns = await ctx.ns();
+  await createAttachments(ns, attachments);
+  return ns;
+}
+
+/** A server and a client on two workers, both running, or the end of the check. */
+async function crossNodePair(
+  ctx: CheckContext,
+  ns: NamespaceHandle,
+  ...tweaks: Tweak<V1Pod>[]
+): Promise<CrossNodePair> {
+  const outcome = await startCrossNodePair(ctx, ns, ...tweaks);
+  return outcome.ok ? outcome.pair : endWith(pairProblem(outcome));
 }
 
 function pairProblem(outcome: Exclude<PairOutcome, { ok: true }>): Verdict {
@@ -668,103 +778,27 @@ function pairProblem(outcome: Exclude<PairOutcome, { ok: true }>): Verdict {
   return fail(`probe pod ${outcome.pod} to start`, outcome.reason, { pod: outcome.described });
 }
 
-function noMultiplexer(m: Multiplexer): Verdict {
-  return skip(
-    `applies if a multiplexer/meta-plugin is used; none is (${m.nad.served ? `${nad} served` : `${nad} not served`}, ${m.pods.length} multiplexer pod(s))`,
-    describeMultiplexer(m),
-  );
+/** Ends the check with a skip when no multiplexer is used (the row applies "if used"). */
+function requireMultiplexer(m: Multiplexer): void {
+  if (!multiplexerUsed(m))
+    endWith(
+      skip(
+        `applies if a multiplexer/meta-plugin is used; none is (${m.nad.served ? `${nad} served` : `${nad} not served`}, ${m.pods.length} multiplexer pod(s))`,
+        describeMultiplexer(m),
+      ),
+    );
 }
 
-type Observed =
-  | {
-      ok: true;
-      inside: Record<string, string[]>;
-      status: ReturnType<typeof networkStatusOf>;
-      evidence: Record<string, unknown>;
-    }
-  | { ok: false; verdict: Verdict };
-
-/** Starts a pod requesting `requests` and reads its interfaces and network-status. */
+/** Starts a pod requesting `requests` (or the end of the check) and reads what it got. */
 async function attachAndObserve(
   ctx: CheckContext,
-  jig: PodJig,
+  ns: NamespaceHandle,
   name: string,
   requests: AttachmentRequest[],
-): Promise<Observed> {
-  const started = await tryStart(jig, sleeperPod(ctx, name), (pod) => {
-    if (requests.length > 0) requestNetworks(pod, requests);
-  });
-  if (!started.started)
-    return {
-      ok: false,
-      verdict: fail(
-        `a pod requesting ${requests.map((r) => r.name).join(', ') || 'no extra networks'} to start`,
-        started.reason,
-        { pod: started.described },
-      ),
-    };
-  const inside = await interfacesInside(jig, name);
-  const status = networkStatusOf(started.pod);
-  return {
-    ok: true,
-    inside,
-    status,
-    evidence: {
-      pod: `${name} on ${started.pod.spec?.nodeName ?? '?'}`,
-      requested: requests,
-      interfacesInside: inside,
-      networkStatus: status.map(
-        (s) => `${s.name} ${s.interface ?? ''} ${s.ips.join(',')}${s.default ? ' (default)' : ''}`,
-      ),
-    },
-  };
-}
-
-/** The interface exists inside the pod with an address, and network-status lists it with one. */
-function attachmentSeen(o: Extract<Observed, { ok: true }>, iface: string): boolean {
-  const insideIps = o.inside[iface] ?? [];
-  const statusIps = o.status.find((s) => s.interface === iface)?.ips ?? [];
-  return insideIps.length > 0 && statusIps.some((ip) => insideIps.includes(ip));
-}
-
-/** Resource names the SR-IOV device plugin's ConfigMap (config.json) declares, in any namespace. */
-async function sriovConfiguredNames(ctx: CheckContext): Promise<string[]> {
-  const maps = (
-    await ctx.cluster.core.listConfigMapForAllNamespaces({
-      fieldSelector: 'metadata.name=sriovdp-config',
-    })
-  ).items;
-  return maps.flatMap((m) => sriovResourceNamesFromConfig(m.data?.['config.json'] ?? ''));
-}
-
-/**
- * Shared by ra2.ch.003 and ra2.ntw.008: VFs exist in the node OS and the
- * SR-IOV device plugin advertises them, so each worker shows a VF resource
- * with allocatable > 0, and the plugin's pods run.
- */
-export async function sriovAdvertised(ctx: CheckContext, expected: string): Promise<Verdict> {
-  const nodes = workers(await listNodes(ctx.cluster.core));
-  const configured = await sriovConfiguredNames(ctx);
-  const vfs = sriovResources(extendedResources(nodes), configured);
-  const plugins = await findComponentPods(ctx.cluster.core, sriovDevicePluginPattern);
-  const perNode = byNode(nodes, vfs);
-  const evidence = {
-    configuredResourceNames: configured,
-    vfResourcesByWorker: perNode,
-    devicePluginPods: plugins.map(formatComponentPod),
-  };
-  const without = Object.entries(perNode)
-    .filter(([, r]) => r.length === 0)
-    .map(([n]) => n);
-  if (nodes.length === 0) return fail(expected, 'no worker nodes', evidence);
-  if (without.length > 0)
-    return fail(
-      expected,
-      `no SR-IOV VF resource with allocatable > 0 on ${without.join(', ')}${plugins.length === 0 ? '; no SR-IOV device plugin pod found' : ''}`,
-      evidence,
-    );
-  return pass(
-    `every worker advertises SR-IOV VFs (${Object.values(perNode).flat().join('; ')})`,
-    evidence,
+): Promise<AttachmentObservation> {
+  const pod = await mustStart(
+    ns.pods.tryStart(sleeperPod(ctx, name), requestNetworks(requests)),
+    `a pod requesting ${requests.map((r) => r.name).join(', ') || 'no extra networks'} to start`,
   );
+  return observeAttachments(ns.pods, pod, requests);
 }

@@ -2,9 +2,10 @@
  * Resources that nodes advertise beyond the built-in ones: what device plugins
  * (SR-IOV, FPGA, GPU, sample devices) register with the kubelet appears in
  * node.status.capacity/allocatable under a domain-prefixed name. Pure
- * functions over node objects; suites assert.
+ * functions over node objects (and one read of the SR-IOV plugin's
+ * ConfigMap); suites assert.
  */
-import type { V1Node } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Node } from '@kubernetes/client-node';
 import { nodeName } from './nodes.js';
 import { parseQuantity } from './quantity.js';
 
@@ -61,6 +62,14 @@ export function sriovResourceNamesFromConfig(configJson: string): string[] {
     const prefix = typeof e.resourcePrefix === 'string' ? e.resourcePrefix : 'intel.com';
     return [e.resourceName.includes('/') ? e.resourceName : `${prefix}/${e.resourceName}`];
   });
+}
+
+/** Resource names the SR-IOV device plugin's ConfigMap (sriovdp-config) declares, in any namespace. */
+export async function sriovConfiguredNames(core: CoreV1Api): Promise<string[]> {
+  const maps = (
+    await core.listConfigMapForAllNamespaces({ fieldSelector: 'metadata.name=sriovdp-config' })
+  ).items;
+  return maps.flatMap((m) => sriovResourceNamesFromConfig(m.data?.['config.json'] ?? ''));
 }
 
 /**

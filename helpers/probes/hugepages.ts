@@ -1,12 +1,16 @@
 /**
- * Huge pages, as nodes advertise them and as a container uses them: a script
- * that allocates pages in hugetlbfs mounts with fallocate (hugetlbfs has no
- * write(); dd would fail with EINVAL) and reads the container's hugetlb
- * cgroup usage and limit; the parsing is plain functions the unit tests cover.
+ * Huge pages, as nodes advertise them and as a container uses them: a pod
+ * template tweak that mounts one hugetlbfs emptyDir per size, a script that
+ * allocates a page in each mount with fallocate (hugetlbfs has no write(); dd
+ * would fail with EINVAL) and reads the container's hugetlb cgroup usage and
+ * limit, and its parser. Observes only: whether a page counts as used is the
+ * suite's rule (suites/rules/hugepages.ts).
  */
-import type { V1Node } from '@kubernetes/client-node';
-import { nodeName } from '../k8s/nodes.js';
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { Pods, Tweak } from '../k8s/namespace-handle.js';
 import { parseQuantity } from '../k8s/quantity.js';
+import { parseKeyValues } from './key-value.js';
+import { withVolume } from './tweaks.js';
 
 export interface HugePageSize {
   /** Kubernetes resource name, e.g. hugepages-2Mi */
@@ -23,6 +27,7 @@ export const hugePageSizes: readonly HugePageSize[] = [
   { resource: 'hugepages-1Gi', medium: 'HugePages-1Gi', cgroupSize: '1GB', bytes: 2 ** 30 },
 ];
 
+/** Allocatable huge pages of each size, in bytes, as the node reports them. */
 export function hugePagesOf(node: V1Node): Record<string, number> {
   return Object.fromEntries(
     hugePageSizes.map((s) => [
@@ -34,6 +39,21 @@ export function hugePagesOf(node: V1Node): Record<string, number> {
 
 export function mountPathOf(size: HugePageSize): string {
   return `/${size.resource}`;
+}
+
+/**
+ * One HugePages emptyDir per size, mounted at mountPathOf(size); the fsGroup
+ * lets the non-root probe user create files in the hugetlbfs mounts.
+ */
+export function mountHugePages(sizes: readonly HugePageSize[]): Tweak<V1Pod> {
+  return (pod) => {
+    pod.spec!.securityContext = { ...pod.spec!.securityContext, fsGroup: 65534 };
+    for (const size of sizes)
+      withVolume(
+        { name: size.resource, emptyDir: { medium: size.medium } },
+        { mountPath: mountPathOf(size) },
+      )(pod);
+  };
 }
 
 /** Allocates one page of each size in its mount and reports usage and limit per size. */
@@ -65,11 +85,7 @@ export interface HugePageUse {
 }
 
 export function parseHugePageReport(output: string, sizes: readonly HugePageSize[]): HugePageUse[] {
-  const fields = new Map<string, string>();
-  for (const line of output.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) fields.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
-  }
+  const fields = parseKeyValues(output);
   return sizes.map((s) => {
     const usage = fields.get(`usage.${s.cgroupSize}`) ?? '';
     const error = fields.get(`error.${s.cgroupSize}`);
@@ -84,15 +100,12 @@ export function parseHugePageReport(output: string, sizes: readonly HugePageSize
   });
 }
 
-/** The page was mapped: the file has the page's size, and the cgroup charged at least one page. */
-export function hugePageUsed(use: HugePageUse, size: HugePageSize): boolean {
-  return (
-    use.mounted &&
-    use.allocatedBytes >= size.bytes &&
-    (use.cgroupUsageBytes === null || use.cgroupUsageBytes >= size.bytes)
-  );
-}
-
-export function nodesLacking(nodes: readonly V1Node[]): string[] {
-  return nodes.filter((n) => Object.values(hugePagesOf(n)).some((v) => v <= 0)).map(nodeName);
+/** Runs the script in a pod started with mountHugePages(sizes) and reports what each mount gave. */
+export async function mapHugePages(
+  pods: Pick<Pods, 'exec'>,
+  pod: string,
+  sizes: readonly HugePageSize[],
+): Promise<HugePageUse[]> {
+  const result = await pods.exec(pod, ['sh', '-c', hugePageScript(sizes)]);
+  return parseHugePageReport(result.stdout, sizes);
 }

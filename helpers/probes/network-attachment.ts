@@ -1,19 +1,28 @@
 /**
  * Network attachment jig (Multus and other implementations of the Network
- * Plumbing Working Group's multi-network spec): find the multiplexer, create
+ * Plumbing Working Group's multi-network spec): find the multiplexer, build
  * NetworkAttachmentDefinitions from CNI configurations, request attachments
  * through the standard pod annotation, and observe what a pod got, both in its
- * network-status annotation and in the interfaces inside it.
+ * network-status annotation and in the interfaces inside it. Observes only:
+ * what counts as an attachment seen, a CNI configuration or an unrequested
+ * attachment is judged in suites/rules/networking-attachments.ts.
  */
 import { CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
 import { servedResource, type ServedResource } from '../k8s/api-resources.js';
 import { findComponentPods, type ComponentPod } from '../k8s/components.js';
+import {
+  NAD_GROUP,
+  NAD_PLURAL,
+  NAD_VERSION,
+  type NamespaceHandle,
+  type NetworkAttachment,
+  type Pods,
+  type Tweak,
+} from '../k8s/namespace-handle.js';
 import type { CheckContext } from '../framework/context.js';
-import type { PodJig } from './pod.js';
+import { withAnnotations } from './tweaks.js';
 
-export const NAD_GROUP = 'k8s.cni.cncf.io';
-export const NAD_VERSION = 'v1';
-export const NAD_PLURAL = 'network-attachment-definitions';
+export { NAD_GROUP, NAD_PLURAL, NAD_VERSION };
 export const networksAnnotation = 'k8s.v1.cni.cncf.io/networks';
 export const networkStatusAnnotation = 'k8s.v1.cni.cncf.io/network-status';
 /** Multus, its thick-plugin daemon, and other meta plugins (DANM, Genie, Knitter). */
@@ -22,14 +31,12 @@ export const multiplexerPattern = /multus|danm|cni-genie|knitter/i;
 export interface Multiplexer {
   nad: ServedResource;
   pods: ComponentPod[];
-  /** The NetworkAttachmentDefinition CRD is served and some multiplexer pod exists. */
-  present: boolean;
 }
 
 export async function findMultiplexer(ctx: CheckContext): Promise<Multiplexer> {
   const nad = await servedResource(ctx.cluster.kc, NAD_GROUP, NAD_PLURAL);
   const pods = await findComponentPods(ctx.cluster.core, multiplexerPattern);
-  return { nad, pods, present: nad.served && pods.length > 0 };
+  return { nad, pods };
 }
 
 /** What the multiplexer evidence says, for reasons and evidence. */
@@ -63,26 +70,18 @@ export function bridgeConfig(name: string, bridge: string, ipam: CniConfig): Cni
   return { cniVersion: '0.3.1', name, type: 'bridge', bridge, ipam };
 }
 
-export async function createNetworkAttachment(
-  ctx: CheckContext,
-  namespace: string,
-  name: string,
-  config: CniConfig,
+/** A NetworkAttachmentDefinition template carrying a CNI configuration. */
+export function networkAttachment(name: string, config: CniConfig): NetworkAttachment {
+  return { metadata: { name }, spec: { config: JSON.stringify(config) } };
+}
+
+/** Creates one NetworkAttachmentDefinition per entry (name -> CNI configuration) in the namespace. */
+export async function createAttachments(
+  ns: NamespaceHandle,
+  attachments: Record<string, CniConfig>,
 ): Promise<void> {
-  const api = ctx.cluster.kc.makeApiClient(CustomObjectsApi);
-  await api.createNamespacedCustomObject({
-    group: NAD_GROUP,
-    version: NAD_VERSION,
-    namespace,
-    plural: NAD_PLURAL,
-    body: {
-      apiVersion: `${NAD_GROUP}/${NAD_VERSION}`,
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { name, labels: ctx.labels },
-      spec: { config: JSON.stringify(config) },
-    },
-  });
-  ctx.log(`Created NetworkAttachmentDefinition ${namespace}/${name} (${String(config.type)})`);
+  for (const [name, config] of Object.entries(attachments))
+    await ns.createAttachment(networkAttachment(name, config));
 }
 
 export interface NetworkAttachmentDefinition {
@@ -109,31 +108,6 @@ export async function listNetworkAttachments(
   }));
 }
 
-/**
- * Does a NAD's config look like a CNI network configuration: a cniVersion and
- * either a plugin type or a plugins list whose entries each name a type?
- * Returns the plugin types, or an error text. (An empty config means the
- * NAD relies on a file on the node, which the API cannot show.)
- */
-export function cniPluginTypes(config: string): { types: string[]; error?: string } {
-  if (config.trim() === '')
-    return { types: [], error: 'no config (refers to a file on the nodes)' };
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(config) as Record<string, unknown>;
-  } catch {
-    return { types: [], error: 'config is not JSON' };
-  }
-  if (typeof parsed.cniVersion !== 'string')
-    return { types: [], error: 'config has no cniVersion' };
-  if (typeof parsed.type === 'string') return { types: [parsed.type] };
-  if (Array.isArray(parsed.plugins)) {
-    const types = parsed.plugins.map((p) => (p as { type?: unknown }).type);
-    if (types.length > 0 && types.every((t) => typeof t === 'string')) return { types: types };
-  }
-  return { types: [], error: 'config names no plugin type' };
-}
-
 export interface AttachmentRequest {
   /** NetworkAttachmentDefinition name (in the pod's namespace). */
   name: string;
@@ -141,12 +115,11 @@ export interface AttachmentRequest {
   interface: string;
 }
 
-/** Requests attachments through the standard annotation. */
-export function requestNetworks(pod: V1Pod, requests: readonly AttachmentRequest[]): void {
-  pod.metadata!.annotations = {
-    ...pod.metadata!.annotations,
-    [networksAnnotation]: JSON.stringify(requests),
-  };
+/** Requests attachments through the standard annotation; no request leaves the pod as it is. */
+export function requestNetworks(requests: readonly AttachmentRequest[]): Tweak<V1Pod> {
+  return requests.length === 0
+    ? () => {}
+    : withAnnotations({ [networksAnnotation]: JSON.stringify(requests) });
 }
 
 export interface NetworkStatus {
@@ -183,6 +156,35 @@ export function networkStatusOf(pod: V1Pod): NetworkStatus[] {
   return parseNetworkStatus(pod.metadata?.annotations?.[networkStatusAnnotation]);
 }
 
+/** A pod's additional connection points and the ways it could have asked for them. */
+export interface PodAttachments {
+  /** namespace/name */
+  pod: string;
+  /** Non-default entries of its network-status, "name (interface)". */
+  attachments: string[];
+  /** It carries the networks annotation. */
+  annotated: boolean;
+  /** Resource names its containers request or limit. */
+  resources: string[];
+}
+
+export function attachmentsOf(pod: V1Pod): PodAttachments {
+  const extra = networkStatusOf(pod).filter((s) => !s.default);
+  const containers = pod.spec?.containers ?? [];
+  return {
+    pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`,
+    attachments: extra.map((s) => `${s.name}${s.interface ? ` (${s.interface})` : ''}`),
+    annotated: Boolean(pod.metadata?.annotations?.[networksAnnotation]),
+    resources: [
+      ...new Set(
+        containers.flatMap((c) =>
+          Object.keys({ ...c.resources?.requests, ...c.resources?.limits }),
+        ),
+      ),
+    ],
+  };
+}
+
 /** `ip -o addr show` -> interface -> addresses (without prefix length); lo left out. */
 export function parseIpAddr(output: string): Record<string, string[]> {
   const interfaces: Record<string, string[]> = {};
@@ -198,37 +200,40 @@ export function parseIpAddr(output: string): Record<string, string[]> {
 
 /** The interfaces and addresses a pod sees inside its network namespace. */
 export async function interfacesInside(
-  jig: PodJig,
+  pods: Pick<Pods, 'exec'>,
   pod: string,
 ): Promise<Record<string, string[]>> {
-  const result = await jig.exec(pod, ['ip', '-o', 'addr', 'show']);
+  const result = await pods.exec(pod, ['ip', '-o', 'addr', 'show']);
   if (result.exitCode !== 0)
     throw new Error(`ip -o addr show failed in ${pod}: ${result.stderr.trim()}`);
   return parseIpAddr(result.stdout);
 }
 
-/**
- * Pods that show non-default attachments in their network-status but did not
- * request them through the networks annotation or a container resource request
- * (of an extended resource, as SR-IOV attachments are requested).
- */
-export function unrequestedAttachments(
-  pods: readonly V1Pod[],
-  isExtended: (resource: string) => boolean,
-): { pod: string; attachments: string[] }[] {
-  const found: { pod: string; attachments: string[] }[] = [];
-  for (const pod of pods) {
-    const extra = networkStatusOf(pod).filter((s) => !s.default);
-    if (extra.length === 0) continue;
-    const annotated = Boolean(pod.metadata?.annotations?.[networksAnnotation]);
-    const requestsDevice = (pod.spec?.containers ?? []).some((c) =>
-      Object.keys({ ...c.resources?.requests, ...c.resources?.limits }).some(isExtended),
-    );
-    if (!annotated && !requestsDevice)
-      found.push({
-        pod: `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`,
-        attachments: extra.map((s) => `${s.name}${s.interface ? ` (${s.interface})` : ''}`),
-      });
-  }
-  return found;
+/** What a running pod got: the interfaces inside it and the multiplexer's network-status. */
+export interface AttachmentObservation {
+  inside: Record<string, string[]>;
+  status: NetworkStatus[];
+  evidence: Record<string, unknown>;
+}
+
+export async function observeAttachments(
+  pods: Pick<Pods, 'exec'>,
+  pod: V1Pod,
+  requested: readonly AttachmentRequest[],
+): Promise<AttachmentObservation> {
+  const name = pod.metadata?.name ?? '';
+  const inside = await interfacesInside(pods, name);
+  const status = networkStatusOf(pod);
+  return {
+    inside,
+    status,
+    evidence: {
+      pod: `${name} on ${pod.spec?.nodeName ?? '?'}`,
+      requested,
+      interfacesInside: inside,
+      networkStatus: status.map(
+        (s) => `${s.name} ${s.interface ?? ''} ${s.ips.join(',')}${s.default ? ' (default)' : ''}`,
+      ),
+    },
+  };
 }

@@ -6,12 +6,17 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
+import {
+  applyTweaks,
+  type NamespaceHandle,
+  type Pods,
+  type Tweak,
+} from '../k8s/namespace-handle.js';
 import { isReady, listNodes, nodeName, workers, zoneOf } from '../k8s/nodes.js';
 import { hostPort, netexecServerPod } from './netexec.js';
-import { type PodJig, sleeperPod } from './pod.js';
-import { tryStartAll } from './pod-start.js';
+import { sleeperPod } from './pod.js';
+import { pinToNode } from './tweaks.js';
 
-export const hostnameLabel = 'kubernetes.io/hostname';
 export const NETEXEC_PORT = 8080;
 
 /** Ready, schedulable worker nodes, ordered so the first two are in different zones when possible. */
@@ -23,20 +28,6 @@ export function spreadWorkers(nodes: readonly V1Node[]): V1Node[] {
   return otherZone
     ? [first, otherZone, ...usable.filter((n) => n !== first && n !== otherZone)]
     : usable;
-}
-
-export async function twoWorkers(ctx: CheckContext): Promise<V1Node[]> {
-  return spreadWorkers(await listNodes(ctx.cluster.core)).slice(0, 2);
-}
-
-/** Schedules the pod on the node through a nodeSelector (the scheduler still admits it). */
-export function pinToNode(pod: V1Pod, node: string): void {
-  pod.spec!.nodeSelector = { ...pod.spec!.nodeSelector, [hostnameLabel]: node };
-}
-
-/** The node's hostname label, which can differ from its name. */
-export function hostnameOf(node: V1Node): string {
-  return node.metadata?.labels?.[hostnameLabel] ?? nodeName(node);
 }
 
 /** The client address netexec's /clientip reports ("10.0.0.5:41234", "[fd00::5]:41234") without the port. */
@@ -51,13 +42,13 @@ export function hostOfRemoteAddr(remote: string): string {
 
 /** Asks the netexec server at ip:port which source address it saw the request come from. */
 export async function clientIpSeenBy(
-  jig: PodJig,
+  pods: Pick<Pods, 'exec'>,
   client: string,
   ip: string,
   port: number,
 ): Promise<{ target: string; seen?: string; error?: string }> {
   const target = hostPort(ip, port);
-  const r = await jig.exec(client, [
+  const r = await pods.exec(client, [
     'curl',
     '-sS',
     '-g',
@@ -93,6 +84,13 @@ export function inCidr(ip: string, cidr: string): boolean {
   return list.check(ip, family);
 }
 
+/** Extra labels on the pod (NetworkPolicies select clients by them). */
+export function withPodLabels(labels: Record<string, string>): Tweak<V1Pod> {
+  return (pod) => {
+    pod.metadata = { ...pod.metadata, labels: { ...pod.metadata?.labels, ...labels } };
+  };
+}
+
 /** A netexec server pinned to `node`, labelled `labels`. */
 export function serverOnNode(
   ctx: CheckContext,
@@ -102,12 +100,10 @@ export function serverOnNode(
   port = NETEXEC_PORT,
 ): V1Pod {
   const pod = netexecServerPod(ctx, name, { 'ra2.anuket.io/role': 'server', ...labels }, port);
-  pinToNode(pod, hostnameOf(node));
-  return pod;
+  return applyTweaks(pod, [pinToNode(node)]);
 }
 
 export interface CrossNodePair {
-  jig: PodJig;
   serverNode: string;
   clientNode: string;
   server: V1Pod;
@@ -126,25 +122,22 @@ export type PairOutcome =
     };
 
 /**
- * A netexec server on one worker and a sleeper client on another (different
- * zones when the cluster has them), both started. `tweak` adjusts either pod
- * (e.g. to request extra networks) before creation.
+ * A netexec server named "server" on one worker and a sleeper "client" on
+ * another (different zones when the cluster has them), both started in the
+ * namespace. `tweaks` adjust both pods (e.g. to request extra networks).
  */
 export async function startCrossNodePair(
   ctx: CheckContext,
-  jig: PodJig,
-  tweak: (pod: V1Pod, role: 'server' | 'client') => void = () => {},
+  ns: NamespaceHandle,
+  ...tweaks: Tweak<V1Pod>[]
 ): Promise<PairOutcome> {
   const nodes = spreadWorkers(await listNodes(ctx.cluster.core));
   const [serverNode, clientNode] = nodes;
   if (!serverNode || !clientNode)
     return { ok: false, why: 'too-few-workers', workers: nodes.map(nodeName) };
-  const server = serverOnNode(ctx, 'server', serverNode);
-  tweak(server, 'server');
-  const client = sleeperPod(ctx, 'client');
-  pinToNode(client, hostnameOf(clientNode));
-  tweak(client, 'client');
-  const started = await tryStartAll(jig, [server, client]);
+  const server = applyTweaks(serverOnNode(ctx, 'server', serverNode), tweaks);
+  const client = applyTweaks(sleeperPod(ctx, 'client'), [pinToNode(clientNode), ...tweaks]);
+  const started = await ns.pods.tryStartAll([server, client]);
   if (started.failed)
     return {
       ok: false,
@@ -156,7 +149,6 @@ export async function startCrossNodePair(
   return {
     ok: true,
     pair: {
-      jig,
       serverNode: nodeName(serverNode),
       clientNode: nodeName(clientNode),
       server: started.started[0]!,

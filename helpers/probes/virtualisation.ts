@@ -1,9 +1,16 @@
 /**
- * Is the machine under a node virtual? What a process on it sees: the
- * "hypervisor" CPU flag (x86 guests), /proc/cpuinfo's hypervisor line on
- * other architectures, and the DMI vendor/product a hypervisor sets. Script
- * and parser; the unit tests cover the parser.
+ * What a process on a node sees of the machine under it: the "hypervisor" CPU
+ * flag (x86 guests; /proc/cpuinfo's hypervisor line on other architectures)
+ * and the DMI vendor and product a hypervisor sets. Script and parser; whether
+ * that makes the node a VM is the suite's rule (suites/rules/node-virtualisation.ts).
  */
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CheckContext } from '../framework/context.js';
+import { applyTweaks, type Pods } from '../k8s/namespace-handle.js';
+import { parseKeyValues } from './key-value.js';
+import { sleeperPod } from './pod.js';
+import { pinToNode } from './tweaks.js';
+
 export const virtualisationScript = `
 echo hypervisorflag=$(grep -m1 -c -w hypervisor /proc/cpuinfo)
 echo vendor=$(cat /sys/class/dmi/id/sys_vendor 2>/dev/null)
@@ -12,28 +19,34 @@ echo cpus=$(grep -c ^processor /proc/cpuinfo)
 true
 `.trim();
 
-const hypervisorVendors =
-  /qemu|kvm|vmware|virtualbox|innotek|xen|microsoft corporation|amazon ec2|google|openstack|bochs|parallels|nutanix|hetzner|digitalocean/i;
-
-export interface VirtualisationReport {
-  virtualMachine: boolean;
-  /** What decided it, e.g. "hypervisor CPU flag; DMI QEMU / Standard PC". */
-  evidence: string;
+export interface MachineReport {
+  /** /proc/cpuinfo shows the hypervisor flag. */
+  hypervisorFlag: boolean;
+  /** DMI sys_vendor and product_name; empty when unreadable. */
+  vendor: string;
+  product: string;
 }
 
-export function parseVirtualisationReport(output: string): VirtualisationReport {
-  const fields = new Map<string, string>();
-  for (const line of output.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) fields.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
-  }
-  const flag = Number(fields.get('hypervisorflag') ?? '0') > 0;
-  const vendor = fields.get('vendor') ?? '';
-  const product = fields.get('product') ?? '';
-  const dmi = hypervisorVendors.test(`${vendor} ${product}`);
-  const parts = [
-    flag ? 'hypervisor CPU flag' : 'no hypervisor CPU flag',
-    vendor || product ? `DMI ${vendor || '?'} / ${product || '?'}` : 'no DMI data',
-  ];
-  return { virtualMachine: flag || dmi, evidence: parts.join('; ') };
+export function parseMachineReport(output: string): MachineReport {
+  const fields = parseKeyValues(output);
+  return {
+    hypervisorFlag: Number(fields.get('hypervisorflag') ?? '0') > 0,
+    vendor: fields.get('vendor') ?? '',
+    product: fields.get('product') ?? '',
+  };
+}
+
+/** A sleeper to run the script in, pinned to `node` and tolerating every taint (control planes too). */
+export function machineProbePod(ctx: CheckContext, name: string, node: V1Node): V1Pod {
+  return applyTweaks(sleeperPod(ctx, name), [
+    pinToNode(node),
+    (pod) => {
+      pod.spec!.tolerations = [{ operator: 'Exists' }];
+    },
+  ]);
+}
+
+/** Runs the script in a pod made by machineProbePod. */
+export async function readMachine(pods: Pick<Pods, 'exec'>, pod: string): Promise<MachineReport> {
+  return parseMachineReport((await pods.exec(pod, ['sh', '-c', virtualisationScript])).stdout);
 }

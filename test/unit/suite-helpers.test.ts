@@ -8,22 +8,19 @@ import {
   sriovResourceNamesFromConfig,
   sriovResources,
 } from '../../helpers/k8s/extended-resources.js';
-import {
-  hugePageSizes,
-  hugePageUsed,
-  nodesLacking,
-  parseHugePageReport,
-} from '../../helpers/probes/hugepages.js';
-import {
-  cniPluginTypes,
-  parseIpAddr,
-  parseNetworkStatus,
-  unrequestedAttachments,
-} from '../../helpers/probes/network-attachment.js';
-import { judgeGroup, parseOciReport } from '../../helpers/probes/oci-parameters.js';
+import { hugePageSizes, parseHugePageReport } from '../../helpers/probes/hugepages.js';
+import { parseIpAddr, parseNetworkStatus } from '../../helpers/probes/network-attachment.js';
+import { parseOciReport } from '../../helpers/probes/oci-probe.js';
 import { hostOfRemoteAddr, inCidr, spreadWorkers } from '../../helpers/probes/pod-network.js';
 import { volumeSourceOf } from '../../helpers/probes/pvc.js';
-import { parseVirtualisationReport } from '../../helpers/probes/virtualisation.js';
+import { parseMachineReport } from '../../helpers/probes/virtualisation.js';
+import { hugePageUsed, nodesLacking } from '../../suites/rules/hugepages.js';
+import {
+  cniPluginTypes,
+  unrequestedAttachments,
+} from '../../suites/rules/networking-attachments.js';
+import { judgeVirtualisation } from '../../suites/rules/node-virtualisation.js';
+import { judgeGroup } from '../../suites/rules/oci.js';
 import { workloadPods } from '../../suites/workloads.js';
 
 const node = (
@@ -178,16 +175,22 @@ describe('suite helpers', () => {
   });
 
   it('recognises virtual machines', () => {
+    const judge = (output: string) => judgeVirtualisation(parseMachineReport(output));
+    expect(parseMachineReport('hypervisorflag=1\nvendor=\nproduct=\ncpus=4\n')).to.deep.equal({
+      hypervisorFlag: true,
+      vendor: '',
+      product: '',
+    });
+    expect(judge('hypervisorflag=1\nvendor=\nproduct=\n')).to.deep.equal({
+      virtualMachine: true,
+      evidence: 'hypervisor CPU flag; no DMI data',
+    });
+    expect(judge('hypervisorflag=0\nvendor=QEMU\nproduct=Standard PC\n')).to.deep.equal({
+      virtualMachine: true,
+      evidence: 'no hypervisor CPU flag; DMI QEMU / Standard PC',
+    });
     expect(
-      parseVirtualisationReport('hypervisorflag=1\nvendor=\nproduct=\n').virtualMachine,
-    ).to.equal(true);
-    expect(
-      parseVirtualisationReport('hypervisorflag=0\nvendor=QEMU\nproduct=Standard PC\n')
-        .virtualMachine,
-    ).to.equal(true);
-    expect(
-      parseVirtualisationReport('hypervisorflag=0\nvendor=Dell Inc.\nproduct=PowerEdge R650\n')
-        .virtualMachine,
+      judge('hypervisorflag=0\nvendor=Dell Inc.\nproduct=PowerEdge R650\n').virtualMachine,
     ).to.equal(false);
   });
 

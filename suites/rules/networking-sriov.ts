@@ -1,0 +1,49 @@
+/**
+ * Shared by ra2.ch.003 and ra2.ntw.008: VFs exist in the node OS and the
+ * SR-IOV device plugin advertises them, so each worker shows a VF resource
+ * with allocatable > 0, and the plugin's pods run.
+ */
+import type { CheckContext } from '../../helpers/framework/context.js';
+import { fail, pass, type Verdict } from '../../helpers/framework/result.js';
+import { findComponentPods, formatComponentPod } from '../../helpers/k8s/components.js';
+import {
+  byNode,
+  extendedResources,
+  sriovConfiguredNames,
+  sriovResources,
+} from '../../helpers/k8s/extended-resources.js';
+import { listNodes, workers } from '../../helpers/k8s/nodes.js';
+
+/** SR-IOV network device plugin pods (sriov-network-device-plugin, sriovdp). */
+const sriovDevicePluginPattern = /sriov-?(network-)?device-plugin|sriovdp/i;
+
+/** What the SR-IOV rows observe, in one sentence. */
+export const sriovObserves =
+  'Reads the workers’ allocatable extended resources for SR-IOV VF resources (named in the SR-IOV device plugin’s sriovdp-config ConfigMap, or with "sriov" in their name) and looks for SR-IOV device plugin pods; VFs that no device plugin advertises are not visible through the API.';
+
+export async function sriovAdvertised(ctx: CheckContext, expected: string): Promise<Verdict> {
+  const nodes = workers(await listNodes(ctx.cluster.core));
+  const configured = await sriovConfiguredNames(ctx.cluster.core);
+  const vfs = sriovResources(extendedResources(nodes), configured);
+  const plugins = await findComponentPods(ctx.cluster.core, sriovDevicePluginPattern);
+  const perNode = byNode(nodes, vfs);
+  const evidence = {
+    configuredResourceNames: configured,
+    vfResourcesByWorker: perNode,
+    devicePluginPods: plugins.map(formatComponentPod),
+  };
+  const without = Object.entries(perNode)
+    .filter(([, r]) => r.length === 0)
+    .map(([n]) => n);
+  if (nodes.length === 0) return fail(expected, 'no worker nodes', evidence);
+  if (without.length > 0)
+    return fail(
+      expected,
+      `no SR-IOV VF resource with allocatable > 0 on ${without.join(', ')}${plugins.length === 0 ? '; no SR-IOV device plugin pod found' : ''}`,
+      evidence,
+    );
+  return pass(
+    `every worker advertises SR-IOV VFs (${Object.values(perNode).flat().join('; ')})`,
+    evidence,
+  );
+}
