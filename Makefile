@@ -4,16 +4,23 @@ CLUSTER ?= basic
 KUBECONFIG_FILE = $(shell testbed/cluster.sh kubeconfig $(CLUSTER))
 RA2_ARGS ?=
 SHELL := /bin/bash
+# The kubectl the test bed builds (testbed/build-k8s-binaries.sh), of the clusters' version, comes
+# first on PATH for every recipe; the scripts refuse any other (testbed/lib/common.sh use_pinned_kubectl).
+KUBERNETES_VERSION := $(shell . testbed/versions.env && echo $$KUBERNETES_VERSION)
+KUBECTL_DIR := $(or $(RA2_KUBECTL_DIR),$(or $(RA2_TESTBED_CACHE),/var/cache/ra2-testbed)/kubernetes-$(KUBERNETES_VERSION))
+export PATH := $(KUBECTL_DIR):$(PATH)
 
-.PHONY: run test unit e2e testbed images images-ni cluster-up cluster-down verify-testbed node deps lint
+.PHONY: run test unit e2e testbed images images-ni cluster-up cluster-down verify-testbed node deps lint \
+  test-scripts kubectl-version
 
 # The suite against a cluster: a local kind cluster from the offline test bed by default.
-run: images cluster-up deps
+run: images kubectl-version cluster-up deps
 	node dist/cli/ra2/main.js run --kubeconfig $(KUBECONFIG_FILE) \
 	  --junit results/junit.xml --json results/results.json --report results/report.md $(RA2_ARGS)
 
-# The project's own tests: unit tests, then the test bed and the end-to-end tests against it.
-test: unit images images-ni
+# The project's own tests: lint and unit tests, the test bed, the acceptance scripts against stubbed
+# tools (no cluster), then the end-to-end tests against the test bed's clusters.
+test: lint unit images images-ni kubectl-version test-scripts
 	testbed/run-e2e.sh
 
 unit: deps
@@ -21,6 +28,14 @@ unit: deps
 
 lint: deps
 	npm run lint
+
+# Each acceptance and e2e script fails, naming the cause, when a tool it relies on fails or says nothing.
+test-scripts:
+	test/scripts/run.sh
+
+kubectl-version:
+	@echo "kubectl: $$(command -v kubectl) $$(kubectl version --client -o json | jq -r .clientVersion.gitVersion)"
+	@[[ "$$(command -v kubectl)" == "$(KUBECTL_DIR)/kubectl" ]] || { echo "kubectl $(KUBERNETES_VERSION) is not built in $(KUBECTL_DIR)" >&2; exit 1; }
 
 node:
 	scripts/ensure-node.sh

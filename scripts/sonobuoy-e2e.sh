@@ -21,64 +21,39 @@
 #   RA2_PLUGIN_IMAGE     the plugin image (default: the manifest's)
 #   RA2_E2E_WAIT_MINUTES sonobuoy run --wait (default 90)
 #   RA2_E2E_KEEP=DIR     keep the results and logs in DIR
+# Every kubectl the checks rely on must answer: a failing or silent one fails the script (never
+# "nothing left"). Sourcing the script defines its functions without running it (test/scripts/).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { printf '[sonobuoy-e2e] %s\n' "$*" >&2; }
 die() { printf 'sonobuoy-e2e: FAIL: %s\n' "$*" >&2; exit 1; }
 
-[ $# -ge 1 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
-KUBECONFIG_FILE=$(readlink -f "$1")
-shift
-[ -f "$KUBECONFIG_FILE" ] || die "kubeconfig $KUBECONFIG_FILE does not exist"
-export KUBECONFIG="$KUBECONFIG_FILE"
-
-SONOBUOY_VERSION=v0.57.3
-SONOBUOY=${SONOBUOY:-/var/cache/ra2-testbed/sonobuoy-$SONOBUOY_VERSION/sonobuoy}
-[ -x "$SONOBUOY" ] || SONOBUOY=$(command -v sonobuoy) || die "no sonobuoy binary (scripts/build-sonobuoy.sh builds one)"
-SONOBUOY_IMAGE=${SONOBUOY_IMAGE:-docker.io/sonobuoy/sonobuoy:$SONOBUOY_VERSION}
-MANIFEST="$ROOT/sonobuoy/ra2.yaml"
-PLUGIN_IMAGE=${RA2_PLUGIN_IMAGE:-$(awk '$1 == "image:" {print $2; exit}' "$MANIFEST")}
-WAIT_MINUTES=${RA2_E2E_WAIT_MINUTES:-90}
 RA2=(node "$ROOT/dist/cli/ra2/main.js")
-[ -f "$ROOT/dist/cli/ra2/main.js" ] || die "dist/ is not built (npm run build)"
 LABEL=app.kubernetes.io/managed-by=ra2-conformance
 
-work=${RA2_E2E_KEEP:-$(mktemp -d)}
-mkdir -p "$work"
-[ -n "${RA2_E2E_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
-
-# --- options: the same for the plugin (--plugin-env) and for ra2 run (flags) ---
-plugin_env=()
-ra2_flags=(--profile auto)
-selection=whole-catalog
-for kv in "$@"; do
-  key=${kv%%=*}
-  value=${kv#*=}
-  [ "$key" != "$kv" ] || die "expected KEY=VALUE, got $kv"
-  plugin_env+=(--plugin-env "ra2.$key=$value")
-  case "$key" in
-    RA2_PROFILE) ra2_flags+=(--profile "$value") ;;
-    RA2_FOCUS) [ -z "$value" ] || { ra2_flags+=(--focus "$value"); selection=some; } ;;
-    RA2_SKIP) [ -z "$value" ] || { ra2_flags+=(--skip "$value"); selection=some; } ;;
-    RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive) ;; esac ;;
-    RA2_PROBE_IMAGE) ra2_flags+=(--probe-image "$value") ;;
-    RA2_IMAGE_PREFIX) [ -z "$value" ] || ra2_flags+=(--image-prefix "$value") ;;
-    RA2_TIMEOUT) ra2_flags+=(--timeout "$value") ;;
-    RA2_PARALLEL) ra2_flags+=(--parallel "$value") ;;
-    RA2_RELEASE) ra2_flags+=(--release "$value") ;;
-    RA2_DEADLINE | RA2_TIMEOUT_*) ;; # plugin-only (the CLI has no whole-run deadline)
-    *) die "unknown key $key (docs/sonobuoy.md lists the keys)" ;;
-  esac
-done
+# kube ARGS...: kubectl's output; a failing kubectl ends the script, naming the command and its error.
+kube() {
+  local out err
+  err=$(mktemp)
+  if ! out=$(kubectl "$@" 2>"$err"); then
+    local cause; cause=$(tr '\n' ' ' <"$err"); rm -f "$err"
+    die "kubectl $* failed: ${cause:-no error message}"
+  fi
+  rm -f "$err"
+  [ -z "$out" ] || printf '%s\n' "$out"
+}
 
 # --- leftovers: namespaces and cluster-scoped objects with the suite's labels ---
+# Fails (non-zero, the cause on stderr) when kubectl fails or lists no cluster-scoped kind at all.
 leftovers() { # SELECTOR
-  kubectl get namespaces -l "$1" -o name 2>/dev/null || true
-  local kind
-  for kind in $(kubectl api-resources --namespaced=false --verbs=list -o name 2>/dev/null); do
+  local kinds kind
+  kube get namespaces -l "$1" -o name
+  kinds=$(kube api-resources --namespaced=false --verbs=list -o name) || exit 1
+  [ -n "$kinds" ] || die "kubectl api-resources lists no cluster-scoped resource: cannot look for leftovers"
+  for kind in $kinds; do
     [ "$kind" = namespaces ] && continue
-    kubectl get "$kind" -l "$1" -o name 2>/dev/null || true
+    kube get "$kind" -l "$1" -o name
   done
 }
 # Namespaces end asynchronously; give finalisation a while before calling them leftovers.
@@ -86,71 +61,119 @@ expect_no_leftovers() { # WHEN RUN_ID
   local when=$1 selector="$LABEL,ra2.anuket.io/run=$2" found others
   local deadline=$((SECONDS + ${RA2_E2E_LEFTOVER_SECONDS:-240}))
   while :; do
-    found=$(leftovers "$selector")
+    found=$(leftovers "$selector") || exit 1
     [ -z "$found" ] && break
     [ $SECONDS -ge $deadline ] && die "left behind $when by run $2: $(echo "$found" | tr '\n' ' ')"
     sleep 5
   done
   log "nothing of run $2 left $when"
-  others=$(leftovers "$LABEL")
+  others=$(leftovers "$LABEL") || exit 1
   [ -z "$others" ] || log "note: objects of other runs exist: $(echo "$others" | tr '\n' ' ')"
 }
 
-if [ -n "${RA2_E2E_KIND_CLUSTER:-}" ]; then
-  for image in "$PLUGIN_IMAGE" "$SONOBUOY_IMAGE"; do
-    log "kind load docker-image --name $RA2_E2E_KIND_CLUSTER $image"
-    kind load docker-image --name "$RA2_E2E_KIND_CLUSTER" "$image" >&2
+main() {
+  [ $# -ge 1 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
+  KUBECONFIG_FILE=$(readlink -f "$1")
+  shift
+  [ -f "$KUBECONFIG_FILE" ] || die "kubeconfig $KUBECONFIG_FILE does not exist"
+  export KUBECONFIG="$KUBECONFIG_FILE"
+
+  SONOBUOY_VERSION=v0.57.3
+  SONOBUOY=${SONOBUOY:-/var/cache/ra2-testbed/sonobuoy-$SONOBUOY_VERSION/sonobuoy}
+  [ -x "$SONOBUOY" ] || SONOBUOY=$(command -v sonobuoy) || die "no sonobuoy binary (scripts/build-sonobuoy.sh builds one)"
+  SONOBUOY_IMAGE=${SONOBUOY_IMAGE:-docker.io/sonobuoy/sonobuoy:$SONOBUOY_VERSION}
+  MANIFEST="$ROOT/sonobuoy/ra2.yaml"
+  PLUGIN_IMAGE=${RA2_PLUGIN_IMAGE:-$(awk '$1 == "image:" {print $2; exit}' "$MANIFEST")}
+  WAIT_MINUTES=${RA2_E2E_WAIT_MINUTES:-90}
+  [ -f "$ROOT/dist/cli/ra2/main.js" ] || die "dist/ is not built (npm run build)"
+  command -v kubectl >/dev/null || die "no kubectl on PATH (testbed/build-k8s-binaries.sh builds one)"
+
+  work=${RA2_E2E_KEEP:-$(mktemp -d)}
+  mkdir -p "$work"
+  [ -n "${RA2_E2E_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+
+  # --- options: the same for the plugin (--plugin-env) and for ra2 run (flags) ---
+  plugin_env=()
+  ra2_flags=(--profile auto)
+  selection=whole-catalog
+  for kv in "$@"; do
+    key=${kv%%=*}
+    value=${kv#*=}
+    [ "$key" != "$kv" ] || die "expected KEY=VALUE, got $kv"
+    plugin_env+=(--plugin-env "ra2.$key=$value")
+    case "$key" in
+      RA2_PROFILE) ra2_flags+=(--profile "$value") ;;
+      RA2_FOCUS) [ -z "$value" ] || { ra2_flags+=(--focus "$value"); selection=some; } ;;
+      RA2_SKIP) [ -z "$value" ] || { ra2_flags+=(--skip "$value"); selection=some; } ;;
+      RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive) ;; esac ;;
+      RA2_PROBE_IMAGE) ra2_flags+=(--probe-image "$value") ;;
+      RA2_IMAGE_PREFIX) [ -z "$value" ] || ra2_flags+=(--image-prefix "$value") ;;
+      RA2_TIMEOUT) ra2_flags+=(--timeout "$value") ;;
+      RA2_PARALLEL) ra2_flags+=(--parallel "$value") ;;
+      RA2_RELEASE) ra2_flags+=(--release "$value") ;;
+      RA2_DEADLINE | RA2_TIMEOUT_*) ;; # plugin-only (the CLI has no whole-run deadline)
+      *) die "unknown key $key (docs/sonobuoy.md lists the keys)" ;;
+    esac
   done
-fi
 
-if "$SONOBUOY" status >/dev/null 2>&1; then
-  die "a Sonobuoy run already exists on this cluster; remove it first (sonobuoy delete --wait)"
-fi
+  if [ -n "${RA2_E2E_KIND_CLUSTER:-}" ]; then
+    for image in "$PLUGIN_IMAGE" "$SONOBUOY_IMAGE"; do
+      log "kind load docker-image --name $RA2_E2E_KIND_CLUSTER $image"
+      kind load docker-image --name "$RA2_E2E_KIND_CLUSTER" "$image" >&2
+    done
+  fi
 
-# --- 1. the plugin through Sonobuoy ------------------------------------------
-start=$SECONDS
-log "sonobuoy run --plugin sonobuoy/ra2.yaml ${plugin_env[*]} (wait up to ${WAIT_MINUTES}m)"
-run_ok=true
-"$SONOBUOY" run --plugin "$MANIFEST" "${plugin_env[@]}" \
-  --plugin-image "ra2:$PLUGIN_IMAGE" \
-  --sonobuoy-image "$SONOBUOY_IMAGE" --image-pull-policy IfNotPresent \
-  --wait="$WAIT_MINUTES" --wait-output silent >&2 || run_ok=false
-"$SONOBUOY" status --json >"$work/status.json" 2>/dev/null || true
-log "sonobuoy run took $((SECONDS - start))s; status: $(cat "$work/status.json")"
-tarball=$(cd "$work" && "$SONOBUOY" retrieve 2>/dev/null) || tarball=
-if [ -z "$tarball" ] || [ ! -f "$work/$tarball" ]; then
-  "$SONOBUOY" logs >"$work/sonobuoy.log" 2>&1 || true
-  "$SONOBUOY" delete --wait >&2 || true
-  die "sonobuoy retrieve gave no results (run ok: $run_ok); logs in $work/sonobuoy.log"
-fi
-"$SONOBUOY" results "$work/$tarball" --plugin ra2 >&2 || true
-"$SONOBUOY" results "$work/$tarball" --plugin ra2 --mode detailed >"$work/sonobuoy-detailed.jsonl"
-mkdir -p "$work/tarball"
-tar -xzf "$work/$tarball" -C "$work/tarball"
-results_json=$(find "$work/tarball/plugins/ra2" -name ra2-results.json | head -1)
-[ -n "$results_json" ] || die "the tarball has no plugins/ra2/.../ra2-results.json"
-plugin_run=$(node -p "require('$results_json').runId")
-log "the plugin's run: $plugin_run"
+  if "$SONOBUOY" status >/dev/null 2>&1; then
+    die "a Sonobuoy run already exists on this cluster; remove it first (sonobuoy delete --wait)"
+  fi
 
-# --- 2. sonobuoy delete --wait leaves nothing of ours ----------------------------
-log "sonobuoy delete --wait"
-"$SONOBUOY" delete --wait >&2
-expect_no_leftovers "after sonobuoy delete --wait" "$plugin_run"
+  # --- 1. the plugin through Sonobuoy ------------------------------------------
+  start=$SECONDS
+  log "sonobuoy run --plugin sonobuoy/ra2.yaml ${plugin_env[*]} (wait up to ${WAIT_MINUTES}m)"
+  run_ok=true
+  "$SONOBUOY" run --plugin "$MANIFEST" "${plugin_env[@]}" \
+    --plugin-image "ra2:$PLUGIN_IMAGE" \
+    --sonobuoy-image "$SONOBUOY_IMAGE" --image-pull-policy IfNotPresent \
+    --wait="$WAIT_MINUTES" --wait-output silent >&2 || run_ok=false
+  "$SONOBUOY" status --json >"$work/status.json" 2>/dev/null || true
+  log "sonobuoy run took $((SECONDS - start))s; status: $(cat "$work/status.json")"
+  tarball=$(cd "$work" && "$SONOBUOY" retrieve 2>/dev/null) || tarball=
+  if [ -z "$tarball" ] || [ ! -f "$work/$tarball" ]; then
+    "$SONOBUOY" logs >"$work/sonobuoy.log" 2>&1 || true
+    "$SONOBUOY" delete --wait >&2 || true
+    die "sonobuoy retrieve gave no results (run ok: $run_ok); logs in $work/sonobuoy.log"
+  fi
+  "$SONOBUOY" results "$work/$tarball" --plugin ra2 >&2 || true
+  "$SONOBUOY" results "$work/$tarball" --plugin ra2 --mode detailed >"$work/sonobuoy-detailed.jsonl"
+  mkdir -p "$work/tarball"
+  tar -xzf "$work/$tarball" -C "$work/tarball"
+  results_json=$(find "$work/tarball/plugins/ra2" -name ra2-results.json | head -1)
+  [ -n "$results_json" ] || die "the tarball has no plugins/ra2/.../ra2-results.json"
+  plugin_run=$(node -p "require('$results_json').runId ?? ''")
+  [ -n "$plugin_run" ] || die "$results_json names no runId: cannot look for the plugin's leftovers"
+  log "the plugin's run: $plugin_run"
 
-# --- 3. ra2 run with the same options -------------------------------------------
-start=$SECONDS
-log "ra2 run ${ra2_flags[*]}"
-set +e
-"${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1
-code=$?
-set -e
-[ "$code" -le 1 ] || die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")"
-log "ra2 run took $((SECONDS - start))s (exit $code)"
-expect_no_leftovers "after ra2 run" "$(node -p "require('$work/ra2.json').runId")"
+  # --- 2. sonobuoy delete --wait leaves nothing of ours ----------------------------
+  log "sonobuoy delete --wait"
+  "$SONOBUOY" delete --wait >&2
+  expect_no_leftovers "after sonobuoy delete --wait" "$plugin_run"
 
-# --- compare ----------------------------------------------------------------------
-"${RA2[@]}" list >"$work/catalog.tsv"
-node - "$work/sonobuoy-detailed.jsonl" "$work/ra2.json" "$work/catalog.tsv" "$selection" <<'EOF'
+  # --- 3. ra2 run with the same options -------------------------------------------
+  start=$SECONDS
+  log "ra2 run ${ra2_flags[*]}"
+  set +e
+  "${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1
+  code=$?
+  set -e
+  [ "$code" -le 1 ] || die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")"
+  log "ra2 run took $((SECONDS - start))s (exit $code)"
+  ra2_run=$(node -p "require('$work/ra2.json').runId ?? ''")
+  [ -n "$ra2_run" ] || die "$work/ra2.json names no runId: cannot look for the run's leftovers"
+  expect_no_leftovers "after ra2 run" "$ra2_run"
+
+  # --- compare ----------------------------------------------------------------------
+  "${RA2[@]}" list >"$work/catalog.tsv"
+  node - "$work/sonobuoy-detailed.jsonl" "$work/ra2.json" "$work/catalog.tsv" "$selection" <<'EOF'
 const fs = require('node:fs');
 const [detailedFile, ra2File, catalogFile, selection] = process.argv.slice(2);
 const problems = [];
@@ -189,4 +212,7 @@ if (problems.length) {
 }
 console.error('[sonobuoy-e2e] every row has the status ra2 run gives it');
 EOF
-log "PASS"
+  log "PASS"
+}
+
+[[ "${BASH_SOURCE[0]}" != "$0" ]] || main "$@"

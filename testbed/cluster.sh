@@ -103,7 +103,7 @@ down() {
 }
 
 case "$action" in
-  up) up ;;
+  up) use_pinned_kubectl; up ;;
   down) down ;;
   kubeconfig) echo "$kubeconfig" ;;
   *) die "usage: cluster.sh up|down|kubeconfig NAME" ;;

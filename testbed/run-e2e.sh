@@ -6,11 +6,31 @@
 #   ha:     the HA test bed acceptance (etcd members, failover through dockerode);
 #   network-intensive: its acceptance (verify-network-intensive.sh) and the suite's
 #           network-intensive rows against it.
-# RA2_E2E_PHASES selects phases (default "basic ha network-intensive").
+# RA2_E2E_PHASES selects phases (default: all of them); with RA2_E2E_REQUIRE_ALL_PHASES set (CI)
+# a selection that leaves a phase out is refused. `run-e2e.sh --check-phases` only checks the selection.
+# Every phase uses the kubectl the test bed builds (first on PATH, its version logged first).
 source "$(dirname "$0")/lib/common.sh"
 REPO_DIR=$(cd "$TESTBED_DIR/.." && pwd)
 cd "$REPO_DIR"
-phases=${RA2_E2E_PHASES:-basic ha network-intensive}
+ALL_PHASES="basic ha network-intensive"
+phases=${RA2_E2E_PHASES:-$ALL_PHASES}
+
+# check_phases: at least one phase, each a known one, and all of them when RA2_E2E_REQUIRE_ALL_PHASES is set.
+check_phases() {
+  local p
+  [[ -n ${phases//[[:space:]]/} ]] || die "RA2_E2E_PHASES='$phases' names no phase (phases: $ALL_PHASES)"
+  for p in $phases; do
+    [[ " $ALL_PHASES " == *" $p "* ]] || die "unknown phase '$p' in RA2_E2E_PHASES (phases: $ALL_PHASES)"
+  done
+  [[ -n "${RA2_E2E_REQUIRE_ALL_PHASES:-}" ]] || return 0
+  for p in $ALL_PHASES; do
+    [[ " ${phases//[[:space:]]/ } " == *" $p "* ]] \
+      || die "RA2_E2E_PHASES='$phases' leaves out phase $p: CI runs every phase (unset RA2_E2E_PHASES)"
+  done
+}
+check_phases
+[[ "${1:-}" != --check-phases ]] || { log "phases: $phases"; exit 0; }
+use_pinned_kubectl
 up=()
 down_all() { local c; for c in "${up[@]}"; do "$TESTBED_DIR/cluster.sh" down "$c" || true; done; }
 trap down_all EXIT
@@ -23,6 +43,7 @@ run_basic_phase() {
   bring_up basic
   bring_up alpha-api
   "$TESTBED_DIR/verify-basic.sh" basic
+  # test/e2e/: among them least-privilege.test.ts, the whole catalog under sonobuoy/rbac-least-privilege.yaml.
   RA2_E2E_KUBECONFIG=$(kubeconfig_of basic) RA2_E2E_ALPHA_KUBECONFIG=$(kubeconfig_of alpha-api) npm run --silent test:e2e
   # The Sonobuoy plugin, run by a real `sonobuoy run`, with its images loaded into the cluster.
   scripts/build-sonobuoy.sh

@@ -9,13 +9,16 @@
 #  4. nodes carry NFD labels; the device plugin's extended resource is allocatable and a pod using it runs;
 #  5. a LoadBalancer Service gets an address that a pod and this host reach; an Ingress with no class
 #     gets the default IngressClass and routes HTTP by Host to its backend.
+# A command that fails or lists nothing fails the script, naming it: nothing passes on an empty list.
 source "$(dirname "$0")/lib/common.sh"
 name=${1:-network-intensive}
 kubeconfig=$("$TESTBED_DIR/cluster.sh" kubeconfig "$name")
 NS=ra2-testbed-ni
 source "$TESTBED_DIR/lib/verify.sh"
 EXTENDED_RESOURCE=example.com/resource
-mapfile -t workers < <(kc get nodes -l anuket.io/profile-network-intensive=true -o name | cut -d/ -f2 | sort)
+worker_list=$(kc get nodes -l anuket.io/profile-network-intensive=true -o name) \
+  || fail "kubectl get nodes -l anuket.io/profile-network-intensive=true failed"
+mapfile -t workers < <(cut -d/ -f2 <<<"$worker_list" | grep . | sort)
 
 # inside_addr POD IFACE: the IPv4 address the pod itself sees on IFACE.
 inside_addr() { in_pod "$1" "ip -4 -o addr show dev $2" | awk '{print $4}' | cut -d/ -f1; }
@@ -46,8 +49,8 @@ check_five_networks() {
   for n in 1 2 3 4 5; do
     a=$(inside_addr multi-a "net$n"); b=$(inside_addr multi-b "net$n")
     [[ $a != "$b" ]] || fail "whereabouts gave both pods $a on net$n"
-    [[ $(http_get multi-a "http://$b:8080/hostname") == multi-b ]] \
-      || fail "multi-a (${workers[0]}) does not reach multi-b (${workers[1]}) at $b on net$n"
+    await_reached 30 multi-a "http://$b:8080/hostname" multi-b \
+      || fail "multi-a (${workers[0]}) does not reach multi-b (${workers[1]}) at $b on net$n: $OBSERVED"
   done
   pass "distinct whereabouts addresses; multi-a on ${workers[0]} reaches multi-b on ${workers[1]} over net1..net5"
 }
@@ -61,7 +64,14 @@ expand_cpus() {
   done
   echo "${out[*]}"
 }
-allowed_cpus() { in_pod "$1" "grep Cpus_allowed_list /proc/self/status" | awk '{print $2}'; }
+# allowed_cpus POD: the CPUs POD may run on, expanded ("0 1 2 5"); fails, naming POD, when it cannot tell.
+allowed_cpus() {
+  local line cpus
+  line=$(in_pod "$1" "grep Cpus_allowed_list /proc/self/status") || fail "cannot read the CPUs pod $1 may run on"
+  cpus=$(expand_cpus "$(awk '{print $2}' <<<"$line")")
+  [[ -n ${cpus// /} ]] || fail "pod $1 shows no Cpus_allowed_list: '$line'"
+  echo "$cpus"
+}
 
 check_exclusive_cpu() {
   local pinned shared cpu
@@ -69,7 +79,8 @@ check_exclusive_cpu() {
   probe shared "${workers[0]}"
   ready pinned shared
   [[ $(kc get pod -n "$NS" pinned -o jsonpath='{.status.qosClass}') == Guaranteed ]] || fail "pinned is not Guaranteed"
-  pinned=$(expand_cpus "$(allowed_cpus pinned)"); shared=$(expand_cpus "$(allowed_cpus shared)")
+  pinned=$(allowed_cpus pinned) || exit 1
+  shared=$(allowed_cpus shared) || exit 1
   [[ $(wc -w <<< "$pinned") == 1 ]] || fail "the Guaranteed 1-CPU pod may run on CPUs '$pinned', not exactly one"
   for cpu in $shared; do
     [[ $cpu != "$pinned" ]] || fail "CPU $pinned of the Guaranteed pod is shared with the best-effort pod (CPUs $shared)"
@@ -119,14 +130,19 @@ check_nfd_and_device_plugin() {
 
 lb_address() { kc get "$1" -n "$NS" "$2" -o jsonpath='{.status.loadBalancer.ingress[0].ip}'; }
 has_lb_address() { [[ -n $(lb_address "$@") ]]; }
-host_get() { curl -sS --max-time 5 "$@" 2>/dev/null || true; }
-# host_sees ANSWER CURL_ARGS...: this host, over the kind bridge, gets ANSWER.
-host_sees() { [[ $(host_get "${@:2}") == "$1" ]]; }
-# pod_sees ANSWER POD URL: POD gets ANSWER from URL.
-pod_sees() { [[ $(http_get "$2" "$3") == "$1" ]]; }
+# host_get CURL_ARGS...: this host, over the kind bridge, fetches a URL; prints "<HTTP status> <body>",
+# or "curl exit <code>: <error>" and returns non-zero when no HTTP answer came.
+host_get() {
+  local out rc=0
+  out=$(curl -sS --max-time 5 -w '\n%{http_code}' "$@" 2>&1) || rc=$?
+  if (( rc != 0 )); then echo "curl exit $rc: $out"; return 1; fi
+  echo "$(tail -n 1 <<<"$out") $(sed '$d' <<<"$out")"
+}
+# host_sees ANSWER CURL_ARGS...: this host gets ANSWER with HTTP 200.
+host_sees() { [[ $(host_get "${@:2}") == "200 $1" ]]; }
 
 check_load_balancer_and_ingress() {
-  local ip class ingress_ip
+  local ip class ingress_ip other
   probe web "${workers[1]}"; probe client "${workers[0]}"
   ready web client
   kc apply -f - >/dev/null <<YAML
@@ -145,7 +161,7 @@ spec:
 YAML
   eventually 60 has_lb_address service web || fail "Service web got no LoadBalancer address in 60s"
   ip=$(lb_address service web)
-  eventually 30 pod_sees web client "http://$ip/hostname" || fail "a pod does not reach the LoadBalancer address $ip"
+  await_reached 30 client "http://$ip/hostname" web || fail "a pod does not reach the LoadBalancer address $ip: $OBSERVED"
   eventually 30 host_sees web "http://$ip/hostname" || fail "this host does not reach the LoadBalancer address $ip"
   pass "Service web got LoadBalancer address $ip; a pod and this host reach it"
   class=$(kc get ingress -n "$NS" web -o jsonpath='{.spec.ingressClassName}')
@@ -154,8 +170,10 @@ YAML
   ingress_ip=$(lb_address ingress web)
   eventually 30 host_sees web -H 'Host: web.ra2-testbed.invalid' "http://$ingress_ip/hostname" \
     || fail "Ingress $ingress_ip does not route Host web.ra2-testbed.invalid to web: $(host_get -H 'Host: web.ra2-testbed.invalid' "http://$ingress_ip/hostname")"
-  [[ $(host_get -H 'Host: other.ra2-testbed.invalid' "http://$ingress_ip/hostname") != web ]] \
-    || fail "Ingress $ingress_ip routes any Host to web, not by its rule"
+  # Not routed means an answer from the Ingress controller that no route matched (404), not a failed curl.
+  other=$(host_get -H 'Host: other.ra2-testbed.invalid' "http://$ingress_ip/hostname") \
+    || fail "cannot tell whether Ingress $ingress_ip routes only by Host: a request for another Host got no HTTP answer ($other)"
+  [[ $other == 404\ * ]] || fail "Ingress $ingress_ip answers a request for another Host with '$other', not 404: it does not route by its rule"
   pass "the default IngressClass $class routes Host web.ra2-testbed.invalid at $ingress_ip to web, and no other host"
 }
 

@@ -11,6 +11,8 @@ cache_dir() { local d="$CACHE_ROOT/$1"; mkdir -p "$d"; echo "$d"; }
 export GOCACHE=${GOCACHE:-$CACHE_ROOT/go-build}
 export GOFLAGS=${GOFLAGS:--mod=mod}
 export CGO_ENABLED=0
+# The kubectl build-k8s-binaries.sh builds, of the clusters' own version (RA2_KUBECTL_DIR: tests' stubs).
+KUBECTL_DIR=${RA2_KUBECTL_DIR:-$CACHE_ROOT/kubernetes-$KUBERNETES_VERSION}
 IMAGE_PREFIX=${RA2_IMAGE_PREFIX:-ra2-testbed}
 NODE_IMAGE="$IMAGE_PREFIX/node:$KUBERNETES_VERSION"
 
@@ -42,6 +44,20 @@ require_pinned() {
 
 log() { printf '[testbed] %s\n' "$*" >&2; }
 die() { printf 'testbed: %s\n' "$*" >&2; exit 1; }
+
+# use_pinned_kubectl: puts the test bed's kubectl first on PATH and logs its version; dies when it
+# is not built or reports another version, so a host kubectl (of any version) is never used instead.
+use_pinned_kubectl() {
+  local version
+  [[ -x "$KUBECTL_DIR/kubectl" ]] \
+    || die "kubectl $KUBERNETES_VERSION is not built ($KUBECTL_DIR/kubectl): run testbed/build-k8s-binaries.sh (make images)"
+  [[ ":$PATH:" == ":$KUBECTL_DIR:"* ]] || export PATH="$KUBECTL_DIR:$PATH"
+  version=$(kubectl version --client -o json | jq -r '.clientVersion.gitVersion // empty') \
+    || die "$KUBECTL_DIR/kubectl version --client failed"
+  [[ $version == "$KUBERNETES_VERSION" ]] \
+    || die "$KUBECTL_DIR/kubectl reports version '${version}', not $KUBERNETES_VERSION: rebuild it (testbed/build-k8s-binaries.sh)"
+  log "kubectl $version ($KUBECTL_DIR/kubectl)"
+}
 
 # Retry an infrastructure step that is known to be slow to settle (never an assertion).
 retry() {
