@@ -3,16 +3,24 @@
  * agnhost netexec HTTP server (GET /hostname answers the pod's name) and
  * client-side attempts made by exec in a sleeper pod. Attempts observe and
  * return what happened; suites decide what that means.
+ *
+ * A connection attempt has three outcomes (issue 12): the server was reached;
+ * the network refused or dropped the connection (blocked); or nothing was
+ * learnt about the network (the exec failed, the probe pod was not ready,
+ * agnhost never tried). Only the first two say anything about a policy.
  */
 import { isIPv6 } from 'node:net';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
+import { oneLine } from '../k8s/errors.js';
+import type { Pods } from '../k8s/namespace-handle.js';
+import { poll } from '../k8s/wait.js';
 import { AGNHOST } from './agnhost.js';
-import { formatDuration } from '../k8s/duration.js';
-import { sleep } from '../k8s/wait.js';
-import { restrictedPod, type PodJig } from './pod.js';
+import { restrictedPod } from './pod.js';
+import { containerOf } from './tweaks.js';
 
-export const serverRoleLabel = 'ra2.anuket.io/role';
+/** What an attempt needs: exec in a client pod (the namespace handle's pods). */
+export type PodExec = Pick<Pods, 'exec'>;
 
 /** A restricted pod serving HTTP on `port` with agnhost netexec, carrying `labels`. */
 export function netexecServerPod(
@@ -22,7 +30,7 @@ export function netexecServerPod(
   port: number,
 ): V1Pod {
   const pod = restrictedPod(ctx, name, []);
-  const container = pod.spec!.containers[0]!;
+  const container = containerOf(pod);
   delete container.command;
   container.args = ['netexec', `--http-port=${port}`, '--udp-port=-1'];
   container.ports = [{ name: 'http', containerPort: port, protocol: 'TCP' }];
@@ -36,31 +44,98 @@ export function hostPort(host: string, port: number): string {
   return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** What one connection attempt showed. */
+export type ConnectOutcome = 'reached' | 'blocked' | 'not-observed';
+
+/**
+ * Classifies `agnhost connect`: it exits 0 on a connection and 1 otherwise,
+ * its stderr starting with TIMEOUT, REFUSED or OTHER (a network error such as
+ * "no route to host") when the network said no, and with DNS or UNKNOWN when
+ * it never tried to connect. Any other exit (no status, command not found,
+ * killed) tells nothing about the network either.
+ */
+export function connectOutcome(exitCode: number, stderr: string): ConnectOutcome {
+  if (exitCode === 0) return 'reached';
+  const networkSaidNo = /^(TIMEOUT|REFUSED|OTHER)\b/m.test(stderr.trim());
+  return exitCode === 1 && networkSaidNo ? 'blocked' : 'not-observed';
+}
+
 export interface ConnectAttempt {
   from: string;
   target: string;
+  /** Same as outcome === 'reached'. */
   reachable: boolean;
+  outcome: ConnectOutcome;
+  /** agnhost's exit code; -1 when the exec itself failed. */
   exitCode: number;
   detail: string;
 }
 
-/** One TCP connection attempt from pod `from` to `host:port`. */
+/** One TCP connection attempt from pod `from` to `host:port`; a failing exec throws. */
 export async function tryConnect(
-  jig: PodJig,
+  pods: PodExec,
   from: string,
   host: string,
   port: number,
   timeoutSeconds = 3,
 ): Promise<ConnectAttempt> {
   const target = hostPort(host, port);
-  const result = await jig.exec(from, [AGNHOST, 'connect', `--timeout=${timeoutSeconds}s`, target]);
+  const result = await pods.exec(from, [
+    AGNHOST,
+    'connect',
+    `--timeout=${timeoutSeconds}s`,
+    target,
+  ]);
+  const outcome = connectOutcome(result.exitCode, result.stderr);
   return {
     from,
     target,
-    reachable: result.exitCode === 0,
+    reachable: outcome === 'reached',
+    outcome,
     exitCode: result.exitCode,
     detail: (result.stderr.trim() || result.stdout.trim()).slice(0, 200),
   };
+}
+
+/** `tryConnect` where a failing exec (API error, pod not ready) is the outcome "not-observed". */
+export async function observeConnect(
+  pods: PodExec,
+  from: string,
+  host: string,
+  port: number,
+): Promise<ConnectAttempt> {
+  try {
+    return await tryConnect(pods, from, host, port);
+  } catch (err) {
+    const detail = `exec failed: ${oneLine(err)}`.slice(0, 200);
+    const target = hostPort(host, port);
+    return { from, target, reachable: false, outcome: 'not-observed', exitCode: -1, detail };
+  }
+}
+
+/**
+ * Blocked is believed after this many blocked attempts in a row (a few seconds
+ * at the poll interval): one dropped packet or a slow node is not a policy.
+ */
+export const BLOCKED_IN_A_ROW = 3;
+
+/**
+ * Where a path stands after its attempts so far: reached after one success;
+ * blocked after `needed` blocked attempts in a row (fewer is "unconfirmed");
+ * not-observed when the latest attempt learnt nothing. An attempt that learnt
+ * nothing breaks a run of blocked ones.
+ */
+export type Connectivity = 'reached' | 'blocked' | 'unconfirmed' | 'not-observed';
+
+export function connectivityOf(
+  outcomes: readonly ConnectOutcome[],
+  needed = BLOCKED_IN_A_ROW,
+): Connectivity {
+  const latest = outcomes.at(-1);
+  if (latest === undefined || latest === 'not-observed') return 'not-observed';
+  if (latest === 'reached') return 'reached';
+  const lastOther = outcomes.findLastIndex((o) => o !== 'blocked');
+  return outcomes.length - 1 - lastOther >= needed ? 'blocked' : 'unconfirmed';
 }
 
 export interface HttpAttempt {
@@ -75,24 +150,17 @@ export interface HttpAttempt {
 
 /** One HTTP GET with curl from pod `from`, optionally with a Host header. */
 export async function tryHttpGet(
-  jig: PodJig,
+  pods: PodExec,
   from: string,
   url: string,
   options: { host?: string; timeoutSeconds?: number } = {},
 ): Promise<HttpAttempt> {
   const marker = '\n--ra2-status:';
-  const command = [
-    'curl',
-    '-sS',
-    '-g',
-    '--max-time',
-    String(options.timeoutSeconds ?? 5),
-    '-w',
-    `${marker}%{http_code}`,
-  ];
+  const timeout = String(options.timeoutSeconds ?? 5);
+  const command = ['curl', '-sS', '-g', '--max-time', timeout, '-w', `${marker}%{http_code}`];
   if (options.host) command.push('-H', `Host: ${options.host}`);
   command.push(url);
-  const result = await jig.exec(from, command);
+  const result = await pods.exec(from, command);
   const at = result.stdout.lastIndexOf(marker);
   const status = at >= 0 ? Number.parseInt(result.stdout.slice(at + marker.length), 10) || 0 : 0;
   return {
@@ -107,7 +175,9 @@ export async function tryHttpGet(
 
 /**
  * Repeats `attempt` until `ok` holds or `timeoutMs` passes (the data path may
- * lag the API: endpoints, proxies, load balancers). Returns the last attempt.
+ * lag the API: endpoints, proxies, load balancers), on the one polling loop.
+ * Returns the last attempt; an attempt that threw is retried, and if the last
+ * one threw the error is rethrown: nothing was observed at the deadline.
  */
 export async function attemptUntil<T>(
   ctx: CheckContext,
@@ -115,14 +185,25 @@ export async function attemptUntil<T>(
   attempt: () => Promise<T>,
   ok: (result: T) => boolean,
   timeoutMs: number,
-): Promise<{ ok: boolean; last: T; attempts: number }> {
-  ctx.log(`Waiting up to ${formatDuration(timeoutMs)} for ${description}`);
-  const deadline = Date.now() + timeoutMs;
-  for (let attempts = 1; ; attempts++) {
-    ctx.signal.throwIfAborted();
-    const last = await attempt();
-    if (ok(last)) return { ok: true, last, attempts };
-    if (Date.now() >= deadline) return { ok: false, last, attempts };
-    await sleep(ctx.timeouts.pollInterval, ctx.signal);
-  }
+  intervalMs = ctx.timeouts.pollInterval,
+): Promise<{ ok: boolean; last: T; attempts: number; elapsedMs: number }> {
+  const polled = await poll(description, attempt, ok, {
+    timeoutMs,
+    intervalMs,
+    log: (line) => ctx.log(line),
+    signal: ctx.signal,
+  });
+  if (polled.lastError !== undefined) throw asError(polled.lastError);
+  if (polled.last === undefined)
+    throw new Error(`no attempt ended while waiting for ${description}`);
+  return {
+    ok: polled.done,
+    last: polled.last,
+    attempts: polled.polls,
+    elapsedMs: polled.elapsedMs,
+  };
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

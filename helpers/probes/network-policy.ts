@@ -3,13 +3,31 @@
  * client pods reach which server targets, polling until the observed matrix
  * matches the expected one or a deadline passes (policies take effect
  * asynchronously). It returns the last matrix either way; suites judge.
+ *
+ * A cell is reached after one successful attempt and blocked only after
+ * several blocked attempts in a row (netexec.ts, connectivityOf). A step whose
+ * only mismatches are paths that could not be observed at the deadline (exec
+ * or API failures) throws: the check is an error, never a blocked path.
  */
-import { NetworkingV1Api, type V1NetworkPolicy } from '@kubernetes/client-node';
+import {
+  NetworkingV1Api,
+  type V1NetworkPolicy,
+  type V1NetworkPolicySpec,
+} from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
 import { formatDuration } from '../k8s/duration.js';
-import { sleep } from '../k8s/wait.js';
-import type { PodJig, Tweak } from './pod.js';
-import { tryConnect } from './netexec.js';
+import { oneLine } from '../k8s/errors.js';
+import type { Tweak } from '../k8s/namespace-handle.js';
+import { poll } from '../k8s/wait.js';
+import {
+  BLOCKED_IN_A_ROW,
+  connectivityOf,
+  observeConnect,
+  type ConnectAttempt,
+  type ConnectOutcome,
+  type Connectivity,
+  type PodExec,
+} from './netexec.js';
 
 export interface MatrixEdge {
   /** Client pod name. */
@@ -22,7 +40,9 @@ export interface MatrixEdge {
 }
 
 export interface MatrixCell extends MatrixEdge {
-  reachable: boolean;
+  /** Where the path stands after every attempt of the step so far. */
+  state: Connectivity;
+  /** What the latest attempt printed (agnhost's stderr, or why the exec failed). */
   detail: string;
 }
 
@@ -33,114 +53,139 @@ export interface MatrixObservation {
   passes: number;
 }
 
+/** A NetworkPolicy for ingress to the pods `podSelector` selects; the handle labels it. */
+function ingressPolicy(
+  name: string,
+  podSelector: Record<string, string>,
+  ingress: V1NetworkPolicySpec['ingress'],
+): V1NetworkPolicy {
+  const spec = { podSelector: { matchLabels: podSelector }, policyTypes: ['Ingress'], ingress };
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name }, spec };
+}
+
 /** Denies all ingress to the pods `podSelector` selects (empty: every pod in the namespace). */
 export function denyAllIngressPolicy(
   ctx: CheckContext,
   name: string,
   podSelector: Record<string, string>,
 ): V1NetworkPolicy {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, labels: ctx.labels },
-    spec: { podSelector: { matchLabels: podSelector }, policyTypes: ['Ingress'], ingress: [] },
-  };
+  const policy = ingressPolicy(name, podSelector, []);
+  policy.metadata!.labels = ctx.labels;
+  return policy;
 }
 
 /** Allows ingress on TCP `port` to the selected pods from pods carrying `fromLabels` in the same namespace. */
 export function allowIngressFromPodsPolicy(
-  ctx: CheckContext,
   name: string,
   podSelector: Record<string, string>,
   fromLabels: Record<string, string>,
   port: number,
 ): V1NetworkPolicy {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, labels: ctx.labels },
-    spec: {
-      podSelector: { matchLabels: podSelector },
-      policyTypes: ['Ingress'],
-      ingress: [
-        {
-          _from: [{ podSelector: { matchLabels: fromLabels } }],
-          ports: [{ protocol: 'TCP', port }],
-        },
-      ],
-    },
-  };
+  const from = [{ podSelector: { matchLabels: fromLabels } }];
+  return ingressPolicy(name, podSelector, [{ _from: from, ports: [{ protocol: 'TCP', port }] }]);
+}
+
+function expectedState(cell: MatrixCell): Connectivity {
+  return cell.expectReachable ? 'reached' : 'blocked';
 }
 
 export function matrixSettled(cells: readonly MatrixCell[]): boolean {
-  return cells.every((c) => c.reachable === c.expectReachable);
+  return cells.every((c) => c.state === expectedState(c));
 }
+
+/**
+ * What a step's last matrix says at its deadline: settled; contradicted (some
+ * path was observed otherwise than expected, the policy's verdict); or
+ * not-observed (every mismatch is a path nothing could be learnt about).
+ */
+export function matrixOutcome(
+  cells: readonly MatrixCell[],
+): 'settled' | 'contradicted' | 'not-observed' {
+  const mismatched = cells.filter((c) => c.state !== expectedState(c));
+  if (mismatched.length === 0) return 'settled';
+  return mismatched.every((c) => c.state === 'not-observed') ? 'not-observed' : 'contradicted';
+}
+
+const stateWords: Record<Connectivity, string> = {
+  reached: 'reachable',
+  blocked: 'blocked',
+  unconfirmed: `blocked, but not yet ${BLOCKED_IN_A_ROW} times in a row`,
+  'not-observed': 'not observed',
+};
 
 /** "client-a -> server 10.0.0.5:8080: blocked (expected reachable)" lines. */
 export function renderMatrix(cells: readonly MatrixCell[]): string[] {
-  const word = (reachable: boolean) => (reachable ? 'reachable' : 'blocked');
-  return cells.map(
-    (c) =>
-      `${c.from} -> ${c.to} ${c.host}:${c.port}: ${word(c.reachable)} (expected ${word(c.expectReachable)})`,
-  );
+  return cells.map((c) => {
+    const why = c.state === 'not-observed' ? ` [${c.detail}]` : '';
+    const expected = c.expectReachable ? 'reachable' : 'blocked';
+    return `${c.from} -> ${c.to} ${c.host}:${c.port}: ${stateWords[c.state]}${why} (expected ${expected})`;
+  });
 }
 
 export class NetworkPolicyJig {
-  private readonly api: NetworkingV1Api;
-
   constructor(
     private readonly ctx: CheckContext,
-    private readonly pods: PodJig,
-  ) {
-    this.api = ctx.cluster.kc.makeApiClient(NetworkingV1Api);
-  }
+    private readonly pods: PodExec,
+  ) {}
 
   async create(policy: V1NetworkPolicy, tweak?: Tweak<V1NetworkPolicy>): Promise<V1NetworkPolicy> {
-    tweak?.(policy);
-    const created = await this.api.createNamespacedNetworkPolicy({
-      namespace: this.pods.namespace,
-      body: policy,
-    });
-    this.ctx.log(`Created network policy ${this.pods.namespace}/${created.metadata?.name ?? ''}`);
-    return created;
+    const ns = await this.ctx.ns();
+    return ns.createPolicy(policy, ...(tweak ? [tweak] : []));
   }
 
   async delete(name: string): Promise<void> {
-    await this.api.deleteNamespacedNetworkPolicy({ name, namespace: this.pods.namespace });
-    this.ctx.log(`Deleted network policy ${this.pods.namespace}/${name}`);
+    const namespace = (await this.ctx.ns()).name;
+    await this.ctx.cluster.kc
+      .makeApiClient(NetworkingV1Api)
+      .deleteNamespacedNetworkPolicy({ name, namespace });
+    this.ctx.log(`Deleted network policy ${namespace}/${name}`);
   }
 
-  /** One pass over the edges, in order. */
-  async observe(edges: readonly MatrixEdge[]): Promise<MatrixCell[]> {
-    const cells: MatrixCell[] = [];
-    for (const edge of edges) {
-      const attempt = await tryConnect(this.pods, edge.from, edge.host, edge.port);
-      cells.push({ ...edge, reachable: attempt.reachable, detail: attempt.detail });
-    }
-    return cells;
+  /** One attempt per edge, in order; an attempt that learns nothing is an outcome too. */
+  async observe(edges: readonly MatrixEdge[]): Promise<ConnectAttempt[]> {
+    const attempts: ConnectAttempt[] = [];
+    for (const edge of edges)
+      attempts.push(await observeConnect(this.pods, edge.from, edge.host, edge.port));
+    return attempts;
   }
 
-  /** Observes the matrix until it matches the expectations or `timeoutMs` passes. */
+  /**
+   * Observes the matrix until it matches the expectations or `timeoutMs`
+   * passes; each cell is judged on every attempt of this step. Throws when the
+   * step's only mismatches are paths that could not be observed.
+   */
   async waitForMatrix(
     description: string,
     edges: readonly MatrixEdge[],
     timeoutMs: number,
   ): Promise<MatrixObservation> {
-    this.ctx.log(`Waiting up to ${formatDuration(timeoutMs)} for ${description}`);
-    const deadline = Date.now() + timeoutMs;
-    let passes = 0;
-    for (;;) {
-      this.ctx.signal.throwIfAborted();
-      const cells = await this.observe(edges);
-      passes++;
-      if (matrixSettled(cells)) return { settled: true, cells, passes };
-      if (Date.now() >= deadline) {
-        this.ctx.log(`Matrix did not settle: ${renderMatrix(cells).join('; ')}`);
-        return { settled: false, cells, passes };
-      }
-      await sleep(this.ctx.timeouts.pollInterval, this.ctx.signal);
-    }
+    const histories: ConnectOutcome[][] = edges.map(() => []);
+    const onePass = async (): Promise<MatrixCell[]> =>
+      (await this.observe(edges)).map((attempt, i) => {
+        histories[i]!.push(attempt.outcome);
+        return { ...edges[i]!, state: connectivityOf(histories[i]!), detail: attempt.detail };
+      });
+    const options = (await this.ctx.ns()).pollOptions(timeoutMs);
+    const polled = await poll(description, onePass, matrixSettled, options);
+    const cells = polled.last ?? [];
+    if (polled.done) return { settled: true, cells, passes: polled.polls };
+    this.ctx.log(`Matrix did not settle: ${renderMatrix(cells).join('; ')}`);
+    if (polled.lastError !== undefined || matrixOutcome(cells) === 'not-observed')
+      throw notObserved(description, timeoutMs, cells, polled.lastError);
+    return { settled: false, cells, passes: polled.polls };
   }
+}
+
+/** The error of a step nothing could be learnt about: the paths and why. */
+function notObserved(
+  description: string,
+  timeoutMs: number,
+  cells: readonly MatrixCell[],
+  lastError: unknown,
+): Error {
+  const unobserved = renderMatrix(cells.filter((c) => c.state === 'not-observed'));
+  const why = lastError !== undefined ? oneLine(lastError) : unobserved.join('; ');
+  return new Error(`could not observe ${description} within ${formatDuration(timeoutMs)}: ${why}`);
 }
 
 /** The two client pods a policy scenario expects: one carrying the allowed labels, one not. */
@@ -181,7 +226,7 @@ export interface PolicyScenarioPods {
  */
 export async function runPolicyScenario(
   ctx: CheckContext,
-  pods: PodJig,
+  pods: PodExec,
   scenario: PolicyScenarioPods,
 ): Promise<PolicyScenario> {
   const { serverIps, serverLabels, allowedLabels, port } = scenario;
@@ -198,7 +243,7 @@ export async function runPolicyScenario(
       name,
       settled: observed.settled,
       matrix: renderMatrix(observed.cells),
-      mismatched: renderMatrix(observed.cells.filter((c) => c.reachable !== c.expectReachable)),
+      mismatched: renderMatrix(observed.cells.filter((c) => c.state !== expectedState(c))),
     };
     steps.push(done);
     return done;
@@ -213,7 +258,7 @@ export async function runPolicyScenario(
   );
   if (!closed.settled) return { serverIps, steps, failedStep: closed };
   await policies.create(
-    allowIngressFromPodsPolicy(ctx, 'allow-from-client', serverLabels, allowedLabels, port),
+    allowIngressFromPodsPolicy('allow-from-client', serverLabels, allowedLabels, port),
   );
   const allowed = await step(
     'allow rule: only the labelled client reaches the server',
