@@ -12,9 +12,11 @@
  * Service publishing and NetworkPolicy need real traffic: an agnhost netexec
  * server and sleeper client pods in the check's namespace; each client
  * attempt is an exec in a client pod, so only in-cluster addresses are used.
- * The dual-stack probe puts the server behind a RequireDualStack Service so
- * both the allocation of two ClusterIPs and the data path through each family
- * are observed.
+ * An attempt that could not observe the network (exec or API failure) never
+ * counts as blocked: if nothing else is learnt by the deadline the row is an
+ * error. The dual-stack probe puts the server behind a RequireDualStack
+ * Service so both the allocation of two ClusterIPs and the data path through
+ * each family are observed.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import {
@@ -33,41 +35,31 @@ import {
   resourcesOf,
   servedGroupVersions,
 } from '../helpers/k8s/discovery.js';
-import { oneLine } from '../helpers/k8s/errors.js';
-import {
-  etcdMembers,
-  etcdNamespace,
-  etcdSelector,
-  judgeEtcd,
-  type EtcdMember,
-} from '../helpers/probes/etcd.js';
+import { etcdNamespace, etcdSelector, observeEtcd } from '../helpers/probes/etcd.js';
 import { extendedResources } from '../helpers/k8s/extended-resources.js';
-import { AGNHOST } from '../helpers/probes/agnhost.js';
+import type { NamespaceHandle, Started, Tweak } from '../helpers/k8s/namespace-handle.js';
 import { allowedClient, otherClient, runPolicyScenario } from '../helpers/probes/network-policy.js';
 import {
   attemptUntil,
   hostPort,
   netexecServerPod,
-  tryConnect,
+  observeConnect,
   tryHttpGet,
+  type ConnectAttempt,
 } from '../helpers/probes/netexec.js';
-import { PodJig, restrictedPod, sleeperPod } from '../helpers/probes/pod.js';
-import { tryStart } from '../helpers/probes/pod-start.js';
+import { sleeperPod } from '../helpers/probes/pod.js';
 import {
   chooseIngressClass,
   hostPathIngress,
-  IngressJig,
+  ingressClasses,
+  waitForIngressAddress,
   waitForLoadBalancerAddress,
 } from '../helpers/probes/publishing.js';
-import {
-  createService,
-  clusterIpService,
-  waitForReadyEndpoints,
-} from '../helpers/probes/service.js';
+import { clusterIpService, waitForReadyEndpoints } from '../helpers/probes/service.js';
+import { pinToNode, withResources } from '../helpers/probes/tweaks.js';
 import {
   gateEnabled,
   readKubeletConfigs,
-  reservationsOf,
   type KubeletConfig,
   type KubeletConfigReading,
 } from '../helpers/k8s/kubelet-config.js';
@@ -77,6 +69,7 @@ import {
   isProfileLabelKey,
   profileLabelKeys,
 } from '../catalog/profiles.js';
+import { judgeEtcd } from './rules/etcd.js';
 import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
 import {
   controlPlanes,
@@ -88,7 +81,7 @@ import {
 } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, skip } from '../helpers/framework/result.js';
+import { endWith, fail, pass, skip, type Evidence } from '../helpers/framework/result.js';
 
 /** GA group versions every supported Kubernetes release serves. */
 export const requiredGaGroupVersions = [
@@ -116,617 +109,733 @@ export const requiredGaGroupVersions = [
 
 export default defineSuite('kubernetes', (spec) => {
   spec('ra2.k8s.001', { kind: 'attest' });
-  spec('ra2.k8s.002', { kind: 'inspect' }, async (ctx) => {
-    const nodes = await listNodes(ctx.cluster.core);
-    const pods = (
-      await ctx.cluster.core.listNamespacedPod({
-        namespace: etcdNamespace,
-        labelSelector: etcdSelector,
-      })
-    ).items;
-    if (pods.length === 0) {
-      return skip(
-        'etcd not visible from the API (external or managed); attest its member count and placement',
-        { namespace: etcdNamespace, labelSelector: etcdSelector },
-      );
-    }
-    // etcd's own member list also counts members the API shows no pod for (external ones).
-    let members: EtcdMember[] | undefined;
-    let memberListError: string | undefined;
-    const running = pods.find((p) => p.status?.phase === 'Running');
-    if (running) {
-      try {
-        members = await etcdMembers(ctx.cluster.kc, running, ctx.timeouts.exec);
-      } catch (err) {
-        memberListError = oneLine(err);
-      }
-    }
-    const judged = judgeEtcd(pods, nodes, members);
-    const evidence = {
-      etcdPods: pods.map(
-        (p) =>
-          `${p.metadata?.name ?? ''} on ${p.spec?.nodeName ?? '?'} (${p.status?.phase ?? '?'})`,
-      ),
-      members: members?.map((m) => (m.isLearner ? `${m.name} (learner)` : m.name)),
-      memberListError,
-      countedFrom: judged.countedFrom,
-      votingMembers: judged.voting,
-    };
-    return judged.ok
-      ? pass(
-          `${judged.voting} voting etcd members (${judged.countedFrom}), none on a worker node`,
-          evidence,
-        )
-      : fail(
-          'etcd of 3, 5 or 7 members, none on a worker node',
-          judged.problems.join('; '),
-          evidence,
+
+  spec(
+    'ra2.k8s.002',
+    {
+      kind: 'inspect',
+      observes:
+        'Finds the etcd pods in kube-system (label component=etcd) and the nodes they run on, and reads the member list with etcdctl inside a running one; counts the voting members (3, 5 or 7) and looks for any member or pod on a worker node. An external or managed etcd is not visible and is skipped.',
+    },
+    async (ctx) => {
+      const nodes = await listNodes(ctx.cluster.core);
+      const etcd = await observeEtcd(ctx.cluster.core, ctx.cluster.kc, ctx.timeouts.exec);
+      const { pods, members, memberListError } = etcd;
+      if (pods.length === 0) {
+        return skip(
+          'etcd not visible from the API (external or managed); attest its member count and placement',
+          { namespace: etcdNamespace, labelSelector: etcdSelector },
         );
-  });
-
-  spec('ra2.k8s.003', { kind: 'inspect' }, async (ctx) => {
-    return atLeastOnePerZone(await listNodes(ctx.cluster.core), 'control-plane', controlPlanes);
-  });
-
-  spec('ra2.k8s.012a', { kind: 'inspect' }, async (ctx) => {
-    const nodes = await listNodes(ctx.cluster.core);
-    const pods = (
-      await ctx.cluster.core.listNamespacedPod({
-        namespace: 'kube-system',
-        labelSelector: `component in (${controlPlaneServices.join(',')})`,
-      })
-    ).items;
-    if (pods.length === 0) {
-      return skip(
-        'control-plane services are not visible as pods (managed control plane, or run outside Kubernetes); attest them',
-        { controlPlaneNodes: controlPlanes(nodes).map(nodeName) },
-      );
-    }
-    return controlPlaneServicesPerNode(nodes, pods);
-  });
-
-  spec('ra2.k8s.004', { kind: 'inspect' }, async (ctx) => {
-    return atLeastOnePerZone(await listNodes(ctx.cluster.core), 'worker', workers);
-  });
-
-  spec('ra2.k8s.005', { kind: 'inspect' }, async (ctx) => {
-    const { gitVersion } = await ctx.cluster.kc.makeApiClient(VersionApi).getCode();
-    const support = supportStatus(gitVersion, new Date());
-    const kubelets = (await listNodes(ctx.cluster.core)).map((node) => {
-      const version = node.status?.nodeInfo?.kubeletVersion ?? '';
-      let skew: { ok: boolean; minorsBehind: number };
-      try {
-        skew = kubeletSkew(gitVersion, version);
-      } catch {
-        skew = { ok: false, minorsBehind: NaN };
       }
-      return { node: nodeName(node), kubeletVersion: version, ...skew };
-    });
-    const evidence = {
-      apiServer: gitVersion,
-      support,
-      supportTable: supportedMinors,
-      supportTableSource: 'https://kubernetes.io/releases/ (end-of-life dates)',
-      kubelets,
-    };
-    const skewed = kubelets.filter((k) => !k.ok);
-    const problems = [
-      ...(support.status === 'unsupported' ? [support.reason] : []),
-      ...skewed.map(
-        (k) => `kubelet ${k.kubeletVersion || '(none)'} on ${k.node} is outside the supported skew`,
-      ),
-    ];
-    if (problems.length > 0) {
-      return fail(
-        'an upstream-supported Kubernetes minor, and kubelets at most 3 minors older than the API server',
-        problems.join('; '),
-        evidence,
-      );
-    }
-    if (support.status !== 'supported') return skip(support.reason, evidence);
-    return pass(
-      `${gitVersion} is supported until ${support.endOfLife} (${support.daysLeft} days); ${kubelets.length} kubelets within skew`,
-      evidence,
-    );
-  });
-  spec('ra2.k8s.006', { kind: 'inspect' }, async (ctx) => {
-    const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
-    if (nodes.length === 0) return noNetworkIntensiveNode();
-    const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
-    return judgeKubeletConfigs(
-      readings,
-      'the TopologyManager and CPUManager enabled with topologyManagerPolicy single-numa-node and cpuManagerPolicy static on every network-intensive node',
-      (config) => {
-        const problems: string[] = [];
-        if (!gateEnabled(config, 'TopologyManager')) problems.push('TopologyManager gate disabled');
-        if (!gateEnabled(config, 'CPUManager')) problems.push('CPUManager gate disabled');
-        if (config.topologyManagerPolicy !== 'single-numa-node')
-          problems.push(`topologyManagerPolicy ${config.topologyManagerPolicy}`);
-        if (config.cpuManagerPolicy !== 'static')
-          problems.push(`cpuManagerPolicy ${config.cpuManagerPolicy}`);
-        return problems;
-      },
-      (config) => ({
-        topologyManagerPolicy: config.topologyManagerPolicy,
-        cpuManagerPolicy: config.cpuManagerPolicy,
-        featureGates: config.featureGates,
-      }),
-    );
-  });
-
-  spec('ra2.k8s.007', { kind: 'probe' }, async (ctx) => {
-    const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
-    if (nodes.length === 0) return noNetworkIntensiveNode();
-    const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
-    const gateOff = readings.flatMap((r) =>
-      'config' in r && !gateEnabled(r.config, 'DevicePlugins') ? [r.node] : [],
-    );
-    const resources = extendedResources(nodes).filter((r) => r.allocatable >= 1);
-    const evidence: Record<string, unknown> = {
-      networkIntensiveNodes: nodes.map(nodeName),
-      devicePluginsGateDisabledOn: gateOff,
-      extendedResources: resources.map((r) => `${r.node}: ${r.resource} ${r.allocatable}`),
-    };
-    if (gateOff.length > 0) {
-      return fail(
-        'the DevicePlugins feature gate enabled on network-intensive nodes',
-        `disabled on ${gateOff.join(', ')}`,
-        evidence,
-      );
-    }
-    const target = resources[0];
-    if (!target) {
-      return fail(
-        'a device plugin advertising an extended resource on a network-intensive node',
-        `no extended resource is allocatable on ${nodes.map(nodeName).join(', ')}`,
-        evidence,
-      );
-    }
-    // A pod granted one device proves the kubelet's device plugin API allocates it.
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const started = await tryStart(jig, sleeperPod(ctx, 'device-consumer'), (pod) => {
-      pod.spec!.nodeSelector = { 'kubernetes.io/hostname': target.node };
-      pod.spec!.containers[0]!.resources = {
-        requests: { [target.resource]: '1' },
-        limits: { [target.resource]: '1' },
+      const judged = judgeEtcd(pods, nodes, members);
+      const evidence = {
+        etcdPods: pods.map(
+          (p) =>
+            `${p.metadata?.name ?? ''} on ${p.spec?.nodeName ?? '?'} (${p.status?.phase ?? '?'})`,
+        ),
+        members: members?.map((m) => (m.isLearner ? `${m.name} (learner)` : m.name)),
+        memberListError,
+        countedFrom: judged.countedFrom,
+        votingMembers: judged.voting,
       };
-    });
-    evidence.probe = started.started
-      ? { pod: 'device-consumer', node: started.pod.spec?.nodeName, resource: target.resource }
-      : started;
-    return started.started
-      ? pass(`a pod was granted 1 ${target.resource} on ${target.node} and is running`, evidence)
-      : fail(
-          `a pod requesting 1 ${target.resource} on ${target.node} to run`,
-          started.reason,
+      return judged.ok
+        ? pass(
+            `${judged.voting} voting etcd members (${judged.countedFrom}), none on a worker node`,
+            evidence,
+          )
+        : fail(
+            'etcd of 3, 5 or 7 members, none on a worker node',
+            judged.problems.join('; '),
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.003',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads the nodes’ zone labels (topology.kubernetes.io/zone) and control-plane role labels and checks that every zone named on any node has a control-plane node (no zone label at all counts as one zone); fault domains not expressed as zone labels are not seen.',
+    },
+    async (ctx) => {
+      return atLeastOnePerZone(await listNodes(ctx.cluster.core), 'control-plane', controlPlanes);
+    },
+  );
+
+  spec(
+    'ra2.k8s.012a',
+    {
+      kind: 'inspect',
+      observes:
+        'Lists the kube-apiserver, kube-scheduler and kube-controller-manager pods in kube-system (by their component label) and checks each control-plane node runs all three, Running and Ready; a control plane not run as pods is skipped.',
+    },
+    async (ctx) => {
+      const nodes = await listNodes(ctx.cluster.core);
+      const pods = (
+        await ctx.cluster.core.listNamespacedPod({
+          namespace: 'kube-system',
+          labelSelector: `component in (${controlPlaneServices.join(',')})`,
+        })
+      ).items;
+      if (pods.length === 0) {
+        return skip(
+          'control-plane services are not visible as pods (managed control plane, or run outside Kubernetes); attest them',
+          { controlPlaneNodes: controlPlanes(nodes).map(nodeName) },
+        );
+      }
+      return controlPlaneServicesPerNode(nodes, pods);
+    },
+  );
+
+  spec(
+    'ra2.k8s.004',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads the nodes’ zone labels (topology.kubernetes.io/zone) and checks that every zone named on any node has a node without the control-plane role label (no zone label at all counts as one zone); it does not check the worker is schedulable or healthy.',
+    },
+    async (ctx) => {
+      return atLeastOnePerZone(await listNodes(ctx.cluster.core), 'worker', workers);
+    },
+  );
+
+  spec(
+    'ra2.k8s.005',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads the API server’s version (/version) and holds its minor against the upstream release table with end-of-life dates in suites/rules/kubernetes-releases.ts, and reads each node’s kubelet version to check it is at most three minors older and never newer.',
+    },
+    async (ctx) => {
+      const { gitVersion } = await ctx.cluster.kc.makeApiClient(VersionApi).getCode();
+      const support = supportStatus(gitVersion, new Date());
+      const kubelets = (await listNodes(ctx.cluster.core)).map((node) => {
+        const version = node.status?.nodeInfo?.kubeletVersion ?? '';
+        let skew: { ok: boolean; minorsBehind: number };
+        try {
+          skew = kubeletSkew(gitVersion, version);
+        } catch {
+          skew = { ok: false, minorsBehind: NaN };
+        }
+        return { node: nodeName(node), kubeletVersion: version, ...skew };
+      });
+      const evidence = {
+        apiServer: gitVersion,
+        support,
+        supportTable: supportedMinors,
+        supportTableSource: 'https://kubernetes.io/releases/ (end-of-life dates)',
+        kubelets,
+      };
+      const skewed = kubelets.filter((k) => !k.ok);
+      const problems = [
+        ...(support.status === 'unsupported' ? [support.reason] : []),
+        ...skewed.map(
+          (k) =>
+            `kubelet ${k.kubeletVersion || '(none)'} on ${k.node} is outside the supported skew`,
+        ),
+      ];
+      if (problems.length > 0) {
+        return fail(
+          'an upstream-supported Kubernetes minor, and kubelets at most 3 minors older than the API server',
+          problems.join('; '),
           evidence,
         );
-  });
-
-  spec('ra2.k8s.008', { kind: 'inspect' }, async (ctx) => {
-    const nodes = await listNodes(ctx.cluster.core);
-    const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
-    const perNode = nodes.map((node) => reservationOfNode(node, readings));
-    const short = perNode.filter((n) => n.problems.length > 0);
-    const evidence = { nodes: perNode };
-    return short.length === 0
-      ? pass(
-          `all ${perNode.length} nodes reserve CPU and memory for system daemons (allocatable < capacity)`,
-          evidence,
-        )
-      : fail(
-          'on every node, kubelet reservations (reservedSystemCPUs, systemReserved or kubeReserved) and allocatable below capacity for cpu and memory',
-          short.map((n) => `${n.node}: ${n.problems.join(', ')}`).join('; '),
-          evidence,
-        );
-  });
-
-  spec('ra2.k8s.009', { kind: 'probe' }, async (ctx) => {
-    const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
-    if (nodes.length === 0) return noNetworkIntensiveNode();
-    const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
-    // An unreadable configuration is not held against the node: the probe below still decides.
-    const notStatic = readings.filter(
-      (r) => 'config' in r && r.config.cpuManagerPolicy !== 'static',
-    );
-    const policies = readings.map((r) =>
-      'config' in r ? `${r.node}: ${r.config.cpuManagerPolicy}` : `${r.node}: ${r.error}`,
-    );
-    if (notStatic.length > 0) {
-      return fail(
-        'cpuManagerPolicy static on every network-intensive node',
-        `not static: ${notStatic.map((r) => r.node).join(', ')}`,
-        { cpuManagerPolicy: policies },
+      }
+      if (support.status !== 'supported') return skip(support.reason, evidence);
+      return pass(
+        `${gitVersion} is supported until ${support.endOfLife} (${support.daysLeft} days); ${kubelets.length} kubelets within skew`,
+        evidence,
       );
-    }
-    // The behaviour: a Guaranteed pod with one integer CPU gets a CPU nobody else shares.
-    const node = nodeName(nodes[0]!);
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const onNode = (pod: V1Pod) => {
-      pod.spec!.nodeSelector = { 'kubernetes.io/hostname': node };
-    };
-    const [pinned, shared] = await Promise.all([
-      tryStart(jig, sleeperPod(ctx, 'guaranteed'), (pod) => {
-        onNode(pod);
-        pod.spec!.containers[0]!.resources = {
-          requests: { cpu: '1', memory: '64Mi' },
-          limits: { cpu: '1', memory: '64Mi' },
-        };
-      }),
-      tryStart(jig, sleeperPod(ctx, 'best-effort'), onNode),
-    ]);
-    if (!pinned.started || !shared.started) {
-      return fail(
+    },
+  );
+
+  spec(
+    'ra2.k8s.006',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads only settings: each network-intensive node’s live kubelet configuration (configz through the node proxy) for the TopologyManager and CPUManager feature gates, topologyManagerPolicy single-numa-node and cpuManagerPolicy static; NUMA alignment itself is not exercised.',
+    },
+    async (ctx) => {
+      const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
+      if (nodes.length === 0) return noNetworkIntensiveNode();
+      const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
+      return judgeKubeletConfigs(
+        readings,
+        'the TopologyManager and CPUManager enabled with topologyManagerPolicy single-numa-node and cpuManagerPolicy static on every network-intensive node',
+        (config) => {
+          const problems: string[] = [];
+          if (!gateEnabled(config, 'TopologyManager'))
+            problems.push('TopologyManager gate disabled');
+          if (!gateEnabled(config, 'CPUManager')) problems.push('CPUManager gate disabled');
+          if (config.topologyManagerPolicy !== 'single-numa-node')
+            problems.push(`topologyManagerPolicy ${config.topologyManagerPolicy}`);
+          if (config.cpuManagerPolicy !== 'static')
+            problems.push(`cpuManagerPolicy ${config.cpuManagerPolicy}`);
+          return problems;
+        },
+        (config) => ({
+          topologyManagerPolicy: config.topologyManagerPolicy,
+          cpuManagerPolicy: config.cpuManagerPolicy,
+          featureGates: config.featureGates,
+        }),
+      );
+    },
+  );
+
+  spec(
+    'ra2.k8s.007',
+    {
+      kind: 'probe',
+      observes:
+        'Reads the DevicePlugins feature gate in each network-intensive node’s kubelet configuration and the extended resources those nodes advertise as allocatable, then starts a pod requesting one unit of such a resource on its node and watches it get the device and run.',
+    },
+    async (ctx) => {
+      const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
+      if (nodes.length === 0) return noNetworkIntensiveNode();
+      const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
+      const gateOff = readings.flatMap((r) =>
+        'config' in r && !gateEnabled(r.config, 'DevicePlugins') ? [r.node] : [],
+      );
+      const resources = extendedResources(nodes).filter((r) => r.allocatable >= 1);
+      const evidence: Record<string, unknown> = {
+        networkIntensiveNodes: nodes.map(nodeName),
+        devicePluginsGateDisabledOn: gateOff,
+        extendedResources: resources.map((r) => `${r.node}: ${r.resource} ${r.allocatable}`),
+      };
+      if (gateOff.length > 0) {
+        return fail(
+          'the DevicePlugins feature gate enabled on network-intensive nodes',
+          `disabled on ${gateOff.join(', ')}`,
+          evidence,
+        );
+      }
+      const target = resources[0];
+      const targetNode = nodes.find((n) => nodeName(n) === target?.node);
+      if (!target || !targetNode) {
+        return fail(
+          'a device plugin advertising an extended resource on a network-intensive node',
+          `no extended resource is allocatable on ${nodes.map(nodeName).join(', ')}`,
+          evidence,
+        );
+      }
+      // A pod granted one device proves the kubelet's device plugin API allocates it.
+      const ns = await ctx.ns();
+      const started = await ns.pods.tryStart(
+        sleeperPod(ctx, 'device-consumer'),
+        pinToNode(targetNode),
+        withResources({ [target.resource]: '1' }),
+      );
+      evidence.probe = started.started
+        ? { pod: 'device-consumer', node: started.pod.spec?.nodeName, resource: target.resource }
+        : started;
+      return started.started
+        ? pass(`a pod was granted 1 ${target.resource} on ${target.node} and is running`, evidence)
+        : fail(
+            `a pod requesting 1 ${target.resource} on ${target.node} to run`,
+            started.reason,
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.008',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads each node’s kubelet configuration for reservedSystemCPUs, systemReserved and kubeReserved, and checks the node reports allocatable cpu and memory below capacity; it reads settings, it does not measure whether system daemons are starved.',
+    },
+    async (ctx) => {
+      const nodes = await listNodes(ctx.cluster.core);
+      const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
+      const perNode = nodes.map((node) => reservationOfNode(node, readings));
+      const short = perNode.filter((n) => n.problems.length > 0);
+      const evidence = { nodes: perNode };
+      return short.length === 0
+        ? pass(
+            `all ${perNode.length} nodes reserve CPU and memory for system daemons (allocatable < capacity)`,
+            evidence,
+          )
+        : fail(
+            'on every node, kubelet reservations (reservedSystemCPUs, systemReserved or kubeReserved) and allocatable below capacity for cpu and memory',
+            short.map((n) => `${n.node}: ${n.problems.join(', ')}`).join('; '),
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.009',
+    {
+      kind: 'probe',
+      observes:
+        'Reads cpuManagerPolicy in each network-intensive node’s kubelet configuration, then on one such node starts a Guaranteed pod with one integer CPU and a best-effort pod and reads their cgroup cpusets: the Guaranteed pod must have one CPU that the shared pool does not contain.',
+    },
+    async (ctx) => {
+      const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
+      if (nodes.length === 0) return noNetworkIntensiveNode();
+      const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
+      // An unreadable configuration is not held against the node: the probe below still decides.
+      const notStatic = readings.filter(
+        (r) => 'config' in r && r.config.cpuManagerPolicy !== 'static',
+      );
+      const policies = readings.map((r) =>
+        'config' in r ? `${r.node}: ${r.config.cpuManagerPolicy}` : `${r.node}: ${r.error}`,
+      );
+      if (notStatic.length > 0) {
+        return fail(
+          'cpuManagerPolicy static on every network-intensive node',
+          `not static: ${notStatic.map((r) => r.node).join(', ')}`,
+          { cpuManagerPolicy: policies },
+        );
+      }
+      // The behaviour: a Guaranteed pod with one integer CPU gets a CPU nobody else shares.
+      const target = nodes[0]!;
+      const node = nodeName(target);
+      const ns = await ctx.ns();
+      const [pinned, shared] = await Promise.all([
+        ns.pods.tryStart(
+          sleeperPod(ctx, 'guaranteed'),
+          pinToNode(target),
+          withResources({ cpu: '1', memory: '64Mi' }),
+        ),
+        ns.pods.tryStart(sleeperPod(ctx, 'best-effort'), pinToNode(target)),
+      ]);
+      mustAllStart(
+        [pinned, shared],
         `a Guaranteed pod (1 CPU) and a best-effort pod to run on ${node}`,
-        [pinned, shared].flatMap((s) => (s.started ? [] : [`${s.name}: ${s.reason}`])).join('; '),
         { cpuManagerPolicy: policies, pinned, shared },
       );
-    }
-    const cpusetOf = async (pod: string) =>
-      parseCgroupReport((await jig.exec(pod, ['sh', '-c', cgroupReadScript])).stdout).cpuset;
-    const [pinnedCpus, sharedCpus] = [await cpusetOf('guaranteed'), await cpusetOf('best-effort')];
-    const overlap = pinnedCpus.filter((cpu) => sharedCpus.includes(cpu));
-    const evidence = { node, cpuManagerPolicy: policies, pinnedCpus, sharedCpus, overlap };
-    if (pinnedCpus.length !== 1 || overlap.length > 0) {
-      return fail(
-        'the Guaranteed pod pinned to 1 CPU that is not in the shared pool',
-        `guaranteed cpuset [${pinnedCpus.join(',')}], best-effort cpuset [${sharedCpus.join(',')}]`,
-        evidence,
-      );
-    }
-    return pass(
-      `on ${node} the Guaranteed pod runs alone on CPU ${pinnedCpus[0]}; the shared pool is [${sharedCpus.join(',')}]`,
-      evidence,
-    );
-  });
-
-  spec('ra2.k8s.010', { kind: 'probe' }, async (ctx) => {
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const serverLabels = { 'ra2.anuket.io/role': 'dual-stack-server' };
-    const port = 8080;
-    let service;
-    try {
-      service = await createService(
-        ctx,
-        jig.namespace,
-        clusterIpService(ctx, 'dual-stack', serverLabels, port),
-        (s) => {
-          s.spec = { ...s.spec, ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] };
-        },
-      );
-    } catch (err) {
-      if (err instanceof ApiException && (err as ApiException<unknown>).code === 422) {
+      const cpusetOf = async (pod: string) =>
+        parseCgroupReport((await ns.pods.exec(pod, ['sh', '-c', cgroupReadScript])).stdout).cpuset;
+      const [pinnedCpus, sharedCpus] = [
+        await cpusetOf('guaranteed'),
+        await cpusetOf('best-effort'),
+      ];
+      const overlap = pinnedCpus.filter((cpu) => sharedCpus.includes(cpu));
+      const evidence = { node, cpuManagerPolicy: policies, pinnedCpus, sharedCpus, overlap };
+      if (pinnedCpus.length !== 1 || overlap.length > 0) {
         return fail(
-          'a Service with ipFamilyPolicy RequireDualStack to be accepted',
-          `rejected: ${String((err as Error).message).split('\n')[0]}`,
+          'the Guaranteed pod pinned to 1 CPU that is not in the shared pool',
+          `guaranteed cpuset [${pinnedCpus.join(',')}], best-effort cpuset [${sharedCpus.join(',')}]`,
+          evidence,
         );
       }
-      throw err;
-    }
-    const clusterIPs = service.spec?.clusterIPs ?? [];
-    const ipv4 = clusterIPs.find((ip) => isIPv4(ip));
-    const ipv6 = clusterIPs.find((ip) => isIPv6(ip));
-    if (!ipv4 || !ipv6) {
-      return fail(
-        'two ClusterIPs, one IPv4 and one IPv6',
-        `clusterIPs ${JSON.stringify(clusterIPs)}`,
-        { clusterIPs },
-      );
-    }
-
-    await jig.createAndWaitRunning(restrictedPod(ctx, 'server', []), (pod) => {
-      const container = pod.spec!.containers[0]!;
-      delete container.command;
-      container.args = ['netexec', `--http-port=${port}`];
-      pod.metadata!.labels = { ...pod.metadata!.labels, ...serverLabels };
-    });
-    await waitForReadyEndpoints(ctx, jig.namespace, 'dual-stack', 2);
-    await jig.createAndWaitRunning(sleeperPod(ctx, 'client'));
-
-    const reach = async (ip: string) => {
-      const target = isIPv6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`;
-      const result = await jig.exec('client', [AGNHOST, 'connect', '--timeout=5s', target]);
-      return { target, exitCode: result.exitCode, stderr: result.stderr.trim() };
-    };
-    const attempts = [await reach(ipv4), await reach(ipv6)];
-    const evidence = { clusterIPs, attempts };
-    const unreachable = attempts.filter((a) => a.exitCode !== 0);
-    return unreachable.length === 0
-      ? pass(`service got ${ipv4} and ${ipv6}; the client reached the server over both`, evidence)
-      : fail(
-          'the server to be reachable through the service over IPv4 and IPv6',
-          unreachable.map((a) => `${a.target}: exit ${a.exitCode} ${a.stderr}`).join('; '),
-          evidence,
-        );
-  });
-
-  spec('ra2.k8s.011', { kind: 'inspect' }, async (ctx) => {
-    return anuketProfileLabels(await listNodes(ctx.cluster.core));
-  });
-
-  spec('ra2.k8s.012b', { kind: 'inspect' }, async (ctx) => {
-    const served = await servedGroupVersions(ctx.cluster.kc);
-    const alpha = served.filter((gv) => alphaVersion.test(gv.version)).map((gv) => gv.groupVersion);
-    const evidence = { served: served.map((gv) => gv.groupVersion), alpha };
-    return alpha.length === 0
-      ? pass(`none of the ${served.length} served group versions is alpha`, evidence)
-      : fail(
-          'no alpha API group versions served',
-          `alpha APIs served: ${alpha.join(', ')}`,
-          evidence,
-        );
-  });
-
-  spec('ra2.k8s.013', { kind: 'inspect' }, async (ctx) => {
-    const served = new Set(
-      (await servedGroupVersions(ctx.cluster.kc)).map((gv) => gv.groupVersion),
-    );
-    const missing = requiredGaGroupVersions.filter((gv) => !served.has(gv));
-    const evidence = { required: requiredGaGroupVersions, missing };
-    return missing.length === 0
-      ? pass(`all ${requiredGaGroupVersions.length} GA group versions are served`, evidence)
-      : fail('every GA group version to be served', `not served: ${missing.join(', ')}`, evidence);
-  });
-
-  spec('ra2.k8s.014', { kind: 'probe' }, async (ctx) => {
-    const jig = await PodJig.inCheckNamespace(ctx);
-    const serverLabels = { [roleLabel]: 'policy-server' };
-    const allowedLabels = { [roleLabel]: 'allowed-client' };
-    const [server] = await Promise.all([
-      jig.createAndWaitRunning(netexecServerPod(ctx, 'server', serverLabels, serverPort)),
-      jig.createAndWaitRunning(sleeperPod(ctx, allowedClient), (pod) => {
-        pod.metadata!.labels = { ...pod.metadata!.labels, ...allowedLabels };
-      }),
-      jig.createAndWaitRunning(sleeperPod(ctx, otherClient)),
-    ]);
-    const scenario = await runPolicyScenario(ctx, jig, {
-      serverIps: (server.status?.podIPs ?? []).map((ip) => ip.ip),
-      serverLabels,
-      allowedLabels,
-      port: serverPort,
-    });
-    const evidence = { serverIps: scenario.serverIps, steps: scenario.steps };
-    return scenario.failedStep
-      ? fail(
-          'NetworkPolicy to be enforced at each step: open, deny-all, allow for the labelled client',
-          `${scenario.failedStep.name}: ${scenario.failedStep.mismatched.join('; ')}`,
-          evidence,
-        )
-      : pass(
-          `NetworkPolicy enforced on ${scenario.serverIps.join(' and ')}: open without policy, closed by deny-all, opened by an allow rule for the labelled client only`,
-          evidence,
-        );
-  });
-
-  spec('ra2.k8s.015', { kind: 'probe' }, async (ctx) => {
-    const { jig, service } = await serverBehindService(ctx, 'lb', (s) => {
-      s.spec!.type = 'LoadBalancer';
-    });
-    const published = await waitForLoadBalancerAddress(ctx, jig.namespace, 'lb');
-    const evidence: Record<string, unknown> = {
-      service: `${jig.namespace}/lb`,
-      clusterIPs: service.spec?.clusterIPs,
-      status: published.last.status,
-      waitedSeconds: Math.round(published.waitedMs / 1000),
-    };
-    if (!published.address) {
-      return fail(
-        `a LoadBalancer Service to get an address within ${Math.round(ctx.timeouts.loadBalancer / 1000)}s`,
-        'no LoadBalancer implementation assigned an address',
+      return pass(
+        `on ${node} the Guaranteed pod runs alone on CPU ${pinnedCpus[0]}; the shared pool is [${sharedCpus.join(',')}]`,
         evidence,
       );
-    }
-    const address = published.address;
-    const reached = await attemptUntil(
-      ctx,
-      `the server to answer through ${address}`,
-      () => tryConnect(jig, 'client', address, serverPort),
-      (a) => a.reachable,
-      ctx.timeouts.serviceEndpoints,
-    );
-    evidence.attempt = reached.last;
-    return reached.ok
-      ? pass(`the Service got ${address}; a client pod reached the server through it`, evidence)
-      : fail(
-          `the server to be reachable through the load-balancer address ${address}`,
-          `${reached.last.target}: exit ${reached.last.exitCode} ${reached.last.detail}`,
+    },
+  );
+
+  spec(
+    'ra2.k8s.010',
+    {
+      kind: 'probe',
+      observes:
+        'Creates a RequireDualStack ClusterIP Service and checks it is accepted with one IPv4 and one IPv6 ClusterIP, then connects from a client pod to a netexec server behind it over each ClusterIP; the components’ flags and the IPv6DualStack gate (GA, then removed upstream) are not read.',
+    },
+    async (ctx) => {
+      const ns = await ctx.ns();
+      const serverLabels = { [roleLabel]: 'dual-stack-server' };
+      let service;
+      try {
+        service = await ns.createService(
+          clusterIpService(ctx, 'dual-stack', serverLabels, serverPort),
+          requireDualStack,
+        );
+      } catch (err) {
+        if (err instanceof ApiException && (err as ApiException<unknown>).code === 422) {
+          return fail(
+            'a Service with ipFamilyPolicy RequireDualStack to be accepted',
+            `rejected: ${String((err as Error).message).split('\n')[0]}`,
+          );
+        }
+        throw err;
+      }
+      const clusterIPs = service.spec?.clusterIPs ?? [];
+      const ipv4 = clusterIPs.find((ip) => isIPv4(ip));
+      const ipv6 = clusterIPs.find((ip) => isIPv6(ip));
+      if (!ipv4 || !ipv6) {
+        return fail(
+          'two ClusterIPs, one IPv4 and one IPv6',
+          `clusterIPs ${JSON.stringify(clusterIPs)}`,
+          { clusterIPs },
+        );
+      }
+      await ns.pods.createRunning(netexecServerPod(ctx, 'server', serverLabels, serverPort));
+      await waitForReadyEndpoints(ctx, ns.name, 'dual-stack', 2);
+      await ns.pods.createRunning(sleeperPod(ctx, 'client'));
+      const attempts = [
+        await reachWithin(ctx, ns, ipv4, serverPort, `the server to answer on ${ipv4}`),
+        await reachWithin(ctx, ns, ipv6, serverPort, `the server to answer on ${ipv6}`),
+      ];
+      const evidence = { clusterIPs, attempts };
+      const unreachable = attempts.filter((a) => !a.reachable);
+      return unreachable.length === 0
+        ? pass(`service got ${ipv4} and ${ipv6}; the client reached the server over both`, evidence)
+        : fail(
+            'the server to be reachable through the service over IPv4 and IPv6',
+            unreachable.map((a) => `${a.target}: exit ${a.exitCode} ${a.detail}`).join('; '),
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.011',
+    {
+      kind: 'inspect',
+      observes:
+        'Reads the Anuket profile labels on each node (anuket.io/profile-basic and anuket.io/profile-network-intensive, and the spec’s spelling with a slash) and checks every worker carries one with the value "true" and no node carries another value; whether a node meets its profile is not checked here.',
+    },
+    async (ctx) => {
+      return anuketProfileLabels(await listNodes(ctx.cluster.core));
+    },
+  );
+
+  spec(
+    'ra2.k8s.012b',
+    {
+      kind: 'inspect',
+      observes:
+        'Lists the group versions API discovery serves and checks none is an alpha version (vNalphaM); alpha fields or feature gates inside GA or beta APIs are not seen.',
+    },
+    async (ctx) => {
+      const served = await servedGroupVersions(ctx.cluster.kc);
+      const alpha = served
+        .filter((gv) => alphaVersion.test(gv.version))
+        .map((gv) => gv.groupVersion);
+      const evidence = { served: served.map((gv) => gv.groupVersion), alpha };
+      return alpha.length === 0
+        ? pass(`none of the ${served.length} served group versions is alpha`, evidence)
+        : fail(
+            'no alpha API group versions served',
+            `alpha APIs served: ${alpha.join(', ')}`,
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.013',
+    {
+      kind: 'inspect',
+      observes:
+        'Lists the group versions API discovery serves and checks a fixed list of GA group versions that every supported release serves is among them; it does not exercise the APIs or their backward compatibility.',
+    },
+    async (ctx) => {
+      const served = new Set(
+        (await servedGroupVersions(ctx.cluster.kc)).map((gv) => gv.groupVersion),
+      );
+      const missing = requiredGaGroupVersions.filter((gv) => !served.has(gv));
+      const evidence = { required: requiredGaGroupVersions, missing };
+      return missing.length === 0
+        ? pass(`all ${requiredGaGroupVersions.length} GA group versions are served`, evidence)
+        : fail(
+            'every GA group version to be served',
+            `not served: ${missing.join(', ')}`,
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.014',
+    {
+      kind: 'probe',
+      observes:
+        'Connects from two client pods to a netexec server pod in one namespace, over each of the server’s pod IPs: both get through with no policy, neither under a deny-all ingress NetworkPolicy, only the labelled client once an allow rule names its labels; blocked counts only after several refused or timed-out attempts in a row.',
+    },
+    async (ctx) => {
+      const ns = await ctx.ns();
+      const serverLabels = { [roleLabel]: 'policy-server' };
+      const allowedLabels = { [roleLabel]: 'allowed-client' };
+      const [server] = await Promise.all([
+        ns.pods.createRunning(netexecServerPod(ctx, 'server', serverLabels, serverPort)),
+        ns.pods.createRunning(sleeperPod(ctx, allowedClient), withLabels(allowedLabels)),
+        ns.pods.createRunning(sleeperPod(ctx, otherClient)),
+      ]);
+      const scenario = await runPolicyScenario(ctx, ns.pods, {
+        serverIps: (server.status?.podIPs ?? []).map((ip) => ip.ip),
+        serverLabels,
+        allowedLabels,
+        port: serverPort,
+      });
+      const evidence = { serverIps: scenario.serverIps, steps: scenario.steps };
+      return scenario.failedStep
+        ? fail(
+            'NetworkPolicy to be enforced at each step: open, deny-all, allow for the labelled client',
+            `${scenario.failedStep.name}: ${scenario.failedStep.mismatched.join('; ')}`,
+            evidence,
+          )
+        : pass(
+            `NetworkPolicy enforced on ${scenario.serverIps.join(' and ')}: open without policy, closed by deny-all, opened by an allow rule for the labelled client only`,
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.015',
+    {
+      kind: 'probe',
+      observes:
+        'Creates a LoadBalancer Service in front of a netexec server, waits for an address in its status, and connects to the server through that address from a client pod inside the cluster; reachability from outside the cluster is not observed.',
+    },
+    async (ctx) => {
+      const { ns, service } = await serverBehindService(ctx, 'lb', ofType('LoadBalancer'));
+      const published = await waitForLoadBalancerAddress(ctx, ns, 'lb');
+      const evidence: Record<string, unknown> = {
+        service: `${ns.name}/lb`,
+        clusterIPs: service.spec?.clusterIPs,
+        status: published.last.status,
+        waitedSeconds: Math.round(published.waitedMs / 1000),
+      };
+      if (!published.address) {
+        return fail(
+          `a LoadBalancer Service to get an address within ${Math.round(ctx.timeouts.loadBalancer / 1000)}s`,
+          'no LoadBalancer implementation assigned an address',
           evidence,
         );
-  });
-
-  spec('ra2.k8s.016', { kind: 'probe' }, async (ctx) => {
-    const ingressJig = new IngressJig(ctx, await ctx.namespace());
-    const classes = await ingressJig.classes();
-    const chosen = chooseIngressClass(classes);
-    const evidence: Record<string, unknown> = {
-      ingressClasses: classes.map(
-        (c) => `${c.metadata?.name ?? ''} (controller ${c.spec?.controller ?? '?'})`,
-      ),
-    };
-    if (!chosen) {
-      return fail(
-        'an IngressClass served by an ingress controller',
-        'no IngressClass exists in the cluster',
-        evidence,
-      );
-    }
-    const { jig } = await serverBehindService(ctx, 'web');
-    const host = `ra2-probe.${jig.namespace}.invalid`;
-    await ingressJig.create(
-      hostPathIngress(ctx, 'web', chosen.metadata!.name!, host, '/', 'web', serverPort),
-    );
-    const published = await ingressJig.waitForAddress('web');
-    Object.assign(evidence, {
-      ingressClass: chosen.metadata?.name,
-      host,
-      status: published.last.status,
-    });
-    if (!published.address) {
-      return fail(
-        `the ingress controller of class ${chosen.metadata?.name ?? ''} to publish an address for the Ingress`,
-        'the Ingress got no address',
-        evidence,
-      );
-    }
-    const url = `http://${hostPort(published.address, 80)}/hostname`;
-    const got = await attemptUntil(
-      ctx,
-      `${url} with Host ${host} to answer from the server`,
-      () => tryHttpGet(jig, 'client', url, { host }),
-      (a) => a.status === 200 && a.body === 'server',
-      ctx.timeouts.serviceEndpoints,
-    );
-    evidence.attempt = got.last;
-    return got.ok
-      ? pass(
-          `Ingress of class ${chosen.metadata?.name ?? ''} routed ${host}/ to the server through ${published.address}`,
-          evidence,
-        )
-      : fail(
-          `GET ${url} with Host ${host} to answer 200 "server"`,
-          `status ${got.last.status}, body "${got.last.body}", ${got.last.detail}`,
-          evidence,
-        );
-  });
-
-  spec('ra2.k8s.017', { kind: 'probe' }, async (ctx) => {
-    const { jig, service } = await serverBehindService(ctx, 'node-port', (s) => {
-      s.spec!.type = 'NodePort';
-    });
-    const nodePort = service.spec?.ports?.[0]?.nodePort;
-    const family = service.spec?.ipFamilies?.[0] ?? 'IPv4';
-    const targets = workers(await listNodes(ctx.cluster.core)).flatMap((node) => {
-      const ip = (node.status?.addresses ?? []).find(
-        (a) =>
-          a.type === 'InternalIP' && (family === 'IPv6' ? isIPv6(a.address) : isIPv4(a.address)),
-      )?.address;
-      return ip ? [{ node: nodeName(node), ip }] : [];
-    });
-    if (!nodePort || targets.length === 0) {
-      return fail(
-        'a NodePort allocated and a worker InternalIP to reach it on',
-        `nodePort ${nodePort ?? 'none'}, worker ${family} InternalIPs: ${targets.length}`,
-        { service: service.spec },
-      );
-    }
-    const attempts = [];
-    for (const target of targets) {
-      const reached = await attemptUntil(
+      }
+      const address = published.address;
+      const attempt = await reachWithin(
         ctx,
-        `the server to answer on ${target.node} ${hostPort(target.ip, nodePort)}`,
-        () => tryConnect(jig, 'client', target.ip, nodePort),
-        (a) => a.reachable,
+        ns,
+        address,
+        serverPort,
+        `the server to answer through ${address}`,
+      );
+      evidence.attempt = attempt;
+      return attempt.reachable
+        ? pass(`the Service got ${address}; a client pod reached the server through it`, evidence)
+        : fail(
+            `the server to be reachable through the load-balancer address ${address}`,
+            `${attempt.target}: exit ${attempt.exitCode} ${attempt.detail}`,
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.016',
+    {
+      kind: 'probe',
+      observes:
+        'Creates an Ingress of the default (else the first) IngressClass routing a host name to a Service, waits for the controller to publish an address, and sends an HTTP GET with that Host header from a client pod to the address, expecting the backend pod’s answer.',
+    },
+    async (ctx) => {
+      const classes = await ingressClasses(ctx);
+      const chosen = chooseIngressClass(classes);
+      const evidence: Record<string, unknown> = {
+        ingressClasses: classes.map(
+          (c) => `${c.metadata?.name ?? ''} (controller ${c.spec?.controller ?? '?'})`,
+        ),
+      };
+      if (!chosen) {
+        return fail(
+          'an IngressClass served by an ingress controller',
+          'no IngressClass exists in the cluster',
+          evidence,
+        );
+      }
+      const className = chosen.metadata?.name ?? '';
+      const { ns } = await serverBehindService(ctx, 'web');
+      const host = `ra2-probe.${ns.name}.invalid`;
+      await ns.createIngress(
+        hostPathIngress('web', className, { host, path: '/', service: 'web', port: serverPort }),
+      );
+      const published = await waitForIngressAddress(ctx, ns, 'web');
+      Object.assign(evidence, { ingressClass: className, host, status: published.last.status });
+      if (!published.address) {
+        return fail(
+          `the ingress controller of class ${className} to publish an address for the Ingress`,
+          'the Ingress got no address',
+          evidence,
+        );
+      }
+      const url = `http://${hostPort(published.address, 80)}/hostname`;
+      const got = await attemptUntil(
+        ctx,
+        `${url} with Host ${host} to answer from the server`,
+        () => tryHttpGet(ns.pods, 'client', url, { host }),
+        (a) => a.status === 200 && a.body === 'server',
         ctx.timeouts.serviceEndpoints,
       );
-      attempts.push({ node: target.node, ...reached.last });
-    }
-    const evidence = { nodePort, attempts };
-    const unreachable = attempts.filter((a) => !a.reachable);
-    return unreachable.length === 0
-      ? pass(
-          `the server answered on nodePort ${nodePort} of ${attempts.map((a) => `${a.node} (${a.target})`).join(', ')}`,
-          evidence,
-        )
-      : fail(
-          `the server reachable on nodePort ${nodePort} of every worker`,
-          unreachable.map((a) => `${a.node} ${a.target}: ${a.detail}`).join('; '),
+      evidence.attempt = got.last;
+      return got.ok
+        ? pass(
+            `Ingress of class ${className} routed ${host}/ to the server through ${published.address}`,
+            evidence,
+          )
+        : fail(
+            `GET ${url} with Host ${host} to answer 200 "server"`,
+            `status ${got.last.status}, body "${got.last.body}", ${got.last.detail}`,
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.017',
+    {
+      kind: 'probe',
+      observes:
+        'Creates a NodePort Service in front of a netexec server and connects from a client pod to the allocated port on the InternalIP (of the Service’s first IP family) of every worker node; only in-cluster clients are used.',
+    },
+    async (ctx) => {
+      const { ns, service } = await serverBehindService(ctx, 'node-port', ofType('NodePort'));
+      const nodePort = service.spec?.ports?.[0]?.nodePort;
+      const family = service.spec?.ipFamilies?.[0] ?? 'IPv4';
+      const targets = workers(await listNodes(ctx.cluster.core)).flatMap((node) => {
+        const ip = (node.status?.addresses ?? []).find(
+          (a) =>
+            a.type === 'InternalIP' && (family === 'IPv6' ? isIPv6(a.address) : isIPv4(a.address)),
+        )?.address;
+        return ip ? [{ node: nodeName(node), ip }] : [];
+      });
+      if (!nodePort || targets.length === 0) {
+        return fail(
+          'a NodePort allocated and a worker InternalIP to reach it on',
+          `nodePort ${nodePort ?? 'none'}, worker ${family} InternalIPs: ${targets.length}`,
+          { service: service.spec },
+        );
+      }
+      const attempts = [];
+      for (const target of targets) {
+        const description = `the server to answer on ${target.node} ${hostPort(target.ip, nodePort)}`;
+        const attempt = await reachWithin(ctx, ns, target.ip, nodePort, description);
+        attempts.push({ node: target.node, ...attempt });
+      }
+      const evidence = { nodePort, attempts };
+      const unreachable = attempts.filter((a) => !a.reachable);
+      return unreachable.length === 0
+        ? pass(
+            `the server answered on nodePort ${nodePort} of ${attempts.map((a) => `${a.node} (${a.target})`).join(', ')}`,
+            evidence,
+          )
+        : fail(
+            `the server reachable on nodePort ${nodePort} of every worker`,
+            unreachable.map((a) => `${a.node} ${a.target}: ${a.detail}`).join('; '),
+            evidence,
+          );
+    },
+  );
+
+  spec(
+    'ra2.k8s.018',
+    {
+      kind: 'probe',
+      observes:
+        'Creates an ExternalName Service naming another Service’s cluster DNS name, checks with nslookup in a client pod that it resolves as a CNAME of that name, and sends an HTTP GET through it that the backend pod must answer.',
+    },
+    async (ctx) => {
+      const { ns } = await serverBehindService(ctx, 'backend');
+      const resolv = await ns.pods.exec('client', ['cat', '/etc/resolv.conf']);
+      const domain = clusterDomainFromResolvConf(resolv.stdout, ns.name);
+      if (!domain) {
+        return fail(
+          `a search domain ${ns.name}.svc.<cluster domain> in the pod's resolv.conf`,
+          resolv.stdout.trim(),
+        );
+      }
+      const backend = `backend.${ns.name}.svc.${domain}`;
+      await ns.createService({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'alias' },
+        spec: { type: 'ExternalName', externalName: backend },
+      });
+      const alias = `alias.${ns.name}.svc.${domain}`;
+      const resolved = await attemptUntil(
+        ctx,
+        `${alias} to resolve to the CNAME ${backend}`,
+        () => ns.pods.exec('client', ['nslookup', alias]),
+        (r) => r.stdout.toLowerCase().includes(`canonical name = ${backend}`),
+        ctx.timeouts.serviceEndpoints,
+      );
+      const evidence: Record<string, unknown> = {
+        externalName: backend,
+        nslookup: resolved.last.stdout.trim().split('\n').slice(-6),
+      };
+      if (!resolved.ok) {
+        return fail(
+          `${alias} to resolve as a CNAME of ${backend}`,
+          (resolved.last.stdout + resolved.last.stderr).trim().slice(0, 300),
           evidence,
         );
-  });
+      }
+      const url = `http://${alias}:${serverPort}/hostname`;
+      const got = await attemptUntil(
+        ctx,
+        `${url} to answer from the backend`,
+        () => tryHttpGet(ns.pods, 'client', url),
+        (a) => a.status === 200 && a.body === 'server',
+        ctx.timeouts.serviceEndpoints,
+      );
+      evidence.attempt = got.last;
+      return got.ok
+        ? pass(
+            `${alias} is a CNAME of ${backend}; the client reached the backend through it`,
+            evidence,
+          )
+        : fail(
+            `GET ${url} to answer 200 "server" through the ExternalName service`,
+            `status ${got.last.status}, body "${got.last.body}", ${got.last.detail}`,
+            evidence,
+          );
+    },
+  );
 
-  spec('ra2.k8s.018', { kind: 'probe' }, async (ctx) => {
-    const { jig } = await serverBehindService(ctx, 'backend');
-    const resolv = await jig.exec('client', ['cat', '/etc/resolv.conf']);
-    const domain = clusterDomainFromResolvConf(resolv.stdout, jig.namespace);
-    if (!domain) {
-      return fail(
-        `a search domain ${jig.namespace}.svc.<cluster domain> in the pod's resolv.conf`,
-        resolv.stdout.trim(),
-      );
-    }
-    const backend = `backend.${jig.namespace}.svc.${domain}`;
-    await createService(ctx, jig.namespace, {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'alias', labels: ctx.labels },
-      spec: { type: 'ExternalName', externalName: backend },
-    });
-    const alias = `alias.${jig.namespace}.svc.${domain}`;
-    const resolved = await attemptUntil(
-      ctx,
-      `${alias} to resolve to the CNAME ${backend}`,
-      () => jig.exec('client', ['nslookup', alias]),
-      (r) => r.stdout.toLowerCase().includes(`canonical name = ${backend}`),
-      ctx.timeouts.serviceEndpoints,
-    );
-    const evidence: Record<string, unknown> = {
-      externalName: backend,
-      nslookup: resolved.last.stdout.trim().split('\n').slice(-6),
-    };
-    if (!resolved.ok) {
-      return fail(
-        `${alias} to resolve as a CNAME of ${backend}`,
-        (resolved.last.stdout + resolved.last.stderr).trim().slice(0, 300),
-        evidence,
-      );
-    }
-    const url = `http://${alias}:${serverPort}/hostname`;
-    const got = await attemptUntil(
-      ctx,
-      `${url} to answer from the backend`,
-      () => tryHttpGet(jig, 'client', url),
-      (a) => a.status === 200 && a.body === 'server',
-      ctx.timeouts.serviceEndpoints,
-    );
-    evidence.attempt = got.last;
-    return got.ok
-      ? pass(
-          `${alias} is a CNAME of ${backend}; the client reached the backend through it`,
-          evidence,
-        )
-      : fail(
-          `GET ${url} to answer 200 "server" through the ExternalName service`,
-          `status ${got.last.status}, body "${got.last.body}", ${got.last.detail}`,
-          evidence,
+  spec(
+    'ra2.k8s.019',
+    {
+      kind: 'inspect',
+      observes:
+        'For each beta group version API discovery serves, lists its resources and those of the GA versions of the same group: a resource served at both a beta and a GA version fails; resources renamed between versions are not matched.',
+    },
+    async (ctx) => {
+      const served = await servedGroupVersions(ctx.cluster.kc);
+      const resources = new Map<string, string[]>();
+      const listed = async (groupVersion: string) => {
+        if (!resources.has(groupVersion))
+          resources.set(groupVersion, await resourcesOf(ctx.cluster.kc, groupVersion));
+        return resources.get(groupVersion) as string[];
+      };
+      const violations: string[] = [];
+      for (const beta of served.filter((gv) => gv.group !== '' && betaVersion.test(gv.version))) {
+        const gaOfGroup = served.filter(
+          (gv) => gv.group === beta.group && gaVersion.test(gv.version),
         );
-  });
-
-  spec('ra2.k8s.019', { kind: 'inspect' }, async (ctx) => {
-    const served = await servedGroupVersions(ctx.cluster.kc);
-    const resources = new Map<string, string[]>();
-    const listed = async (groupVersion: string) => {
-      if (!resources.has(groupVersion))
-        resources.set(groupVersion, await resourcesOf(ctx.cluster.kc, groupVersion));
-      return resources.get(groupVersion) as string[];
-    };
-    const violations: string[] = [];
-    for (const beta of served.filter((gv) => gv.group !== '' && betaVersion.test(gv.version))) {
-      const gaOfGroup = served.filter(
-        (gv) => gv.group === beta.group && gaVersion.test(gv.version),
-      );
-      for (const resource of await listed(beta.groupVersion)) {
-        for (const ga of gaOfGroup) {
-          if ((await listed(ga.groupVersion)).includes(resource)) {
-            violations.push(
-              `${resource} served at ${beta.groupVersion} and at GA ${ga.groupVersion}`,
-            );
+        for (const resource of await listed(beta.groupVersion)) {
+          for (const ga of gaOfGroup) {
+            if ((await listed(ga.groupVersion)).includes(resource)) {
+              violations.push(
+                `${resource} served at ${beta.groupVersion} and at GA ${ga.groupVersion}`,
+              );
+            }
           }
         }
       }
-    }
-    const betas = served.filter((gv) => betaVersion.test(gv.version)).map((gv) => gv.groupVersion);
-    const evidence = { betaGroupVersions: betas, violations };
-    return violations.length === 0
-      ? pass(
-          `no beta resource is also served at a GA version (${betas.length} beta group versions examined)`,
-          evidence,
-        )
-      : fail(
-          'a beta resource only where no GA version of it is served',
-          violations.join('; '),
-          evidence,
-        );
-  });
+      const betas = served
+        .filter((gv) => betaVersion.test(gv.version))
+        .map((gv) => gv.groupVersion);
+      const evidence = { betaGroupVersions: betas, violations };
+      return violations.length === 0
+        ? pass(
+            `no beta resource is also served at a GA version (${betas.length} beta group versions examined)`,
+            evidence,
+          )
+        : fail(
+            'a beta resource only where no GA version of it is served',
+            violations.join('; '),
+            evidence,
+          );
+    },
+  );
 });
 
 /**
@@ -771,22 +880,71 @@ const serverPort = 8080;
 async function serverBehindService(
   ctx: CheckContext,
   name: string,
-  tweak?: (service: V1Service) => void,
-): Promise<{ jig: PodJig; service: V1Service }> {
-  const jig = await PodJig.inCheckNamespace(ctx);
+  ...tweaks: Tweak<V1Service>[]
+): Promise<{ ns: NamespaceHandle; service: V1Service }> {
+  const ns = await ctx.ns();
   const labels = { [roleLabel]: `${name}-server` };
-  const service = await createService(
-    ctx,
-    jig.namespace,
+  const service = await ns.createService(
     clusterIpService(ctx, name, labels, serverPort),
-    tweak,
+    ...tweaks,
   );
   await Promise.all([
-    jig.createAndWaitRunning(netexecServerPod(ctx, 'server', labels, serverPort)),
-    jig.createAndWaitRunning(sleeperPod(ctx, 'client')),
+    ns.pods.createRunning(netexecServerPod(ctx, 'server', labels, serverPort)),
+    ns.pods.createRunning(sleeperPod(ctx, 'client')),
   ]);
-  await waitForReadyEndpoints(ctx, jig.namespace, name, 1);
-  return { jig, service };
+  await waitForReadyEndpoints(ctx, ns.name, name, 1);
+  return { ns, service };
+}
+
+function ofType(type: 'LoadBalancer' | 'NodePort'): Tweak<V1Service> {
+  return (service) => {
+    service.spec!.type = type;
+  };
+}
+
+const requireDualStack: Tweak<V1Service> = (service) => {
+  service.spec = {
+    ...service.spec,
+    ipFamilyPolicy: 'RequireDualStack',
+    ipFamilies: ['IPv4', 'IPv6'],
+  };
+};
+
+function withLabels(labels: Record<string, string>): Tweak<V1Pod> {
+  return (pod) => {
+    pod.metadata = { ...pod.metadata, labels: { ...pod.metadata?.labels, ...labels } };
+  };
+}
+
+/**
+ * Connects from the "client" pod to host:port until the server is reached or
+ * the endpoints deadline passes (the data path may lag the API), and returns
+ * the last attempt. If that attempt could not observe the network (the exec
+ * failed, agnhost never tried), the row cannot be judged: it throws.
+ */
+async function reachWithin(
+  ctx: CheckContext,
+  ns: NamespaceHandle,
+  host: string,
+  port: number,
+  description: string,
+): Promise<ConnectAttempt> {
+  const { last } = await attemptUntil(
+    ctx,
+    description,
+    () => observeConnect(ns.pods, 'client', host, port),
+    (attempt) => attempt.reachable,
+    ctx.timeouts.serviceEndpoints,
+  );
+  if (last.outcome === 'not-observed')
+    throw new Error(`could not observe whether the client reaches ${last.target}: ${last.detail}`);
+  return last;
+}
+
+/** Every pod started, or the check ends: fail(expected, why each other one did not start). */
+function mustAllStart(started: readonly Started[], expected: string, evidence: Evidence): void {
+  const notStarted = started.flatMap((s) => (s.started ? [] : [`${s.name}: ${s.reason}`]));
+  if (notStarted.length > 0) endWith(fail(expected, notStarted.join('; '), evidence));
 }
 
 /** "search ns.svc.cluster.local svc.cluster.local ..." -> "cluster.local" */
@@ -890,6 +1048,34 @@ function judgeKubeletConfigs(
     );
   }
   return pass(`${readings.length} node(s) have ${expected.replace(/ on every .*$/, '')}`, evidence);
+}
+
+/**
+ * What the kubelet holds back for system and Kubernetes daemons (ra2.k8s.008):
+ * reservedSystemCPUs, or a cpu entry in systemReserved or kubeReserved,
+ * reserves CPU; any entry reserves something.
+ */
+export function reservationsOf(config: KubeletConfig): {
+  reservedSystemCPUs: string;
+  systemReserved: Record<string, string>;
+  kubeReserved: Record<string, string>;
+  reservesCpu: boolean;
+  reservesAnything: boolean;
+} {
+  const reservesCpu =
+    config.reservedSystemCPUs !== '' ||
+    config.systemReserved.cpu !== undefined ||
+    config.kubeReserved.cpu !== undefined;
+  return {
+    reservedSystemCPUs: config.reservedSystemCPUs,
+    systemReserved: config.systemReserved,
+    kubeReserved: config.kubeReserved,
+    reservesCpu,
+    reservesAnything:
+      reservesCpu ||
+      Object.keys(config.systemReserved).length > 0 ||
+      Object.keys(config.kubeReserved).length > 0,
+  };
 }
 
 /** Reservations of one node: what its kubelet configuration reserves and what the node reports. */

@@ -84,27 +84,3 @@ export async function readKubeletConfigs(
 export function gateEnabled(config: KubeletConfig, gate: string): boolean {
   return config.featureGates[gate] !== false;
 }
-
-/** What the kubelet holds back for system and Kubernetes daemons, in the config's own words. */
-export function reservationsOf(config: KubeletConfig): {
-  reservedSystemCPUs: string;
-  systemReserved: Record<string, string>;
-  kubeReserved: Record<string, string>;
-  reservesCpu: boolean;
-  reservesAnything: boolean;
-} {
-  const reservesCpu =
-    config.reservedSystemCPUs !== '' ||
-    config.systemReserved.cpu !== undefined ||
-    config.kubeReserved.cpu !== undefined;
-  return {
-    reservedSystemCPUs: config.reservedSystemCPUs,
-    systemReserved: config.systemReserved,
-    kubeReserved: config.kubeReserved,
-    reservesCpu,
-    reservesAnything:
-      reservesCpu ||
-      Object.keys(config.systemReserved).length > 0 ||
-      Object.keys(config.kubeReserved).length > 0,
-  };
-}

@@ -3,6 +3,7 @@
  * One shell script prints key=value lines (it runs in the probe image, which
  * has sh and cat); the parsing is plain functions the unit tests cover.
  */
+import { parseKeyValues } from './key-value.js';
 
 export interface CgroupLimits {
   version: 1 | 2;
@@ -59,11 +60,7 @@ export function parseLimit(value: string): number | null {
 }
 
 export function parseCgroupReport(output: string): CgroupLimits {
-  const fields = new Map<string, string>();
-  for (const line of output.split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) fields.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
-  }
+  const fields = parseKeyValues(output);
   const version = fields.get('version');
   if (version !== '1' && version !== '2')
     throw new Error(`cgroup report without a version: ${output.slice(0, 200)}`);

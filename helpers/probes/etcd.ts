@@ -2,10 +2,11 @@
  * etcd as the API shows it: kubeadm-style static pods (label component=etcd
  * in kube-system), the flags they run with, and the member list etcdctl gives
  * inside one of them. External or managed etcd leaves no pods to find.
- * Observes only; the suite judges.
+ * Observes only: the rule (3, 5 or 7 members, none on a worker) is in
+ * suites/rules/etcd.ts.
  */
-import type { KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
-import { isControlPlane, nodeName } from '../k8s/nodes.js';
+import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { oneLine } from '../k8s/errors.js';
 import { execInContainer } from '../k8s/exec.js';
 
 export const etcdNamespace = 'kube-system';
@@ -84,65 +85,29 @@ export async function etcdMembers(
   return parseMemberList(result.stdout);
 }
 
-/**
- * A node is a worker, for etcd placement, when it is neither a control-plane
- * node nor kept free of ordinary workloads by a NoSchedule/NoExecute taint
- * (a dedicated etcd node).
- */
-export function isWorkloadNode(node: V1Node): boolean {
-  if (isControlPlane(node)) return false;
-  return !(node.spec?.taints ?? []).some(
-    (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute',
-  );
+export interface EtcdObservation {
+  /** The etcd pods the API shows (none for an external or managed etcd). */
+  pods: V1Pod[];
+  /** etcd's own member list, read in a Running pod; it also names members no pod shows. */
+  members?: EtcdMember[];
+  /** Why the member list could not be read, when it could not. */
+  memberListError?: string;
 }
 
-export const allowedEtcdSizes = [3, 5, 7] as const;
-
-export interface EtcdJudgement {
-  ok: boolean;
-  /** Voting members (learners do not count towards the quorum). */
-  voting: number;
-  /** Where the count came from. */
-  countedFrom: 'etcdctl member list' | 'etcd pods';
-  /** Members or pods placed on worker nodes. */
-  onWorkers: string[];
-  problems: string[];
-}
-
-/**
- * etcd must run as 3, 5 or 7 members, none on a worker node. Members are
- * matched to nodes by name (kubeadm names a member after its node); the pods'
- * own nodes are checked too.
- */
-export function judgeEtcd(
-  pods: readonly V1Pod[],
-  nodes: readonly V1Node[],
-  members: readonly EtcdMember[] | undefined,
-): EtcdJudgement {
-  const byName = new Map(nodes.map((n) => [nodeName(n), n]));
-  const onWorkers = new Set<string>();
-  for (const pod of pods) {
-    const node = byName.get(pod.spec?.nodeName ?? '');
-    if (node && isWorkloadNode(node))
-      onWorkers.add(`pod ${pod.metadata?.name ?? ''} on ${nodeName(node)}`);
+/** The etcd pods, and the member list as etcdctl gives it inside the first Running one. */
+export async function observeEtcd(
+  core: CoreV1Api,
+  kc: KubeConfig,
+  execTimeoutMs: number,
+): Promise<EtcdObservation> {
+  const pods = (
+    await core.listNamespacedPod({ namespace: etcdNamespace, labelSelector: etcdSelector })
+  ).items;
+  const running = pods.find((p) => p.status?.phase === 'Running');
+  if (!running) return { pods };
+  try {
+    return { pods, members: await etcdMembers(kc, running, execTimeoutMs) };
+  } catch (err) {
+    return { pods, memberListError: oneLine(err) };
   }
-  for (const member of members ?? []) {
-    const node = byName.get(member.name);
-    if (node && isWorkloadNode(node)) onWorkers.add(`member ${member.name} on ${nodeName(node)}`);
-  }
-  const voting = members
-    ? members.filter((m) => !m.isLearner).length
-    : pods.filter((p) => p.status?.phase === 'Running').length;
-  const problems: string[] = [];
-  if (!(allowedEtcdSizes as readonly number[]).includes(voting)) {
-    problems.push(`${voting} voting member(s), not 3, 5 or 7`);
-  }
-  if (onWorkers.size > 0) problems.push(`etcd on worker nodes: ${[...onWorkers].join(', ')}`);
-  return {
-    ok: problems.length === 0,
-    voting,
-    countedFrom: members ? 'etcdctl member list' : 'etcd pods',
-    onWorkers: [...onWorkers],
-    problems,
-  };
 }

@@ -1,9 +1,9 @@
 /**
- * Publishing jig: Services of type LoadBalancer and NodePort, and Ingresses.
- * It creates them from templates plus a tweak and waits, with a deadline, for
- * the address a LoadBalancer implementation or an ingress controller publishes.
- * Waits return what was last seen rather than throwing, so the suite can show
- * the object's status as evidence.
+ * Publishing: the Ingress template and IngressClass choice, and the wait,
+ * with a deadline, for the address a LoadBalancer implementation or an
+ * ingress controller publishes (the objects are created through the namespace
+ * handle). A wait that times out returns what was last seen rather than
+ * throwing, so the suite can show the object's status as evidence.
  */
 import {
   NetworkingV1Api,
@@ -13,9 +13,8 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { formatDuration } from '../k8s/duration.js';
-import { sleep } from '../k8s/wait.js';
-import type { Tweak } from './pod.js';
+import type { NamespaceHandle } from '../k8s/namespace-handle.js';
+import { attemptUntil } from './netexec.js';
 
 export const defaultIngressClassAnnotation = 'ingressclass.kubernetes.io/is-default-class';
 
@@ -36,39 +35,57 @@ export function addressOf(ingress: readonly V1LoadBalancerIngress[]): string | u
   return undefined;
 }
 
-async function pollAddress<T>(
-  ctx: CheckContext,
-  description: string,
-  read: () => Promise<T>,
-  ingressOf: (object: T) => V1LoadBalancerIngress[],
-  timeoutMs: number,
-): Promise<AddressWait<T>> {
-  ctx.log(`Waiting up to ${formatDuration(timeoutMs)} for ${description}`);
-  const started = Date.now();
-  for (;;) {
-    ctx.signal.throwIfAborted();
-    const last = await read();
-    const ingress = ingressOf(last);
-    const address = addressOf(ingress);
-    if (address || Date.now() - started >= timeoutMs) {
-      return { address, ingress, last, waitedMs: Date.now() - started };
-    }
-    await sleep(ctx.timeouts.pollInterval * 2, ctx.signal);
-  }
+/** What is polled for an address: how to read the object and where its status lists addresses. */
+interface Published<T> {
+  description: string;
+  read: () => Promise<T>;
+  ingressOf: (object: T) => V1LoadBalancerIngress[];
 }
 
-export async function waitForLoadBalancerAddress(
+/**
+ * Reads the object until its status carries an address or the load-balancer
+ * deadline passes; a read that fails is retried (attemptUntil).
+ */
+async function waitForAddress<T>(
   ctx: CheckContext,
-  namespace: string,
-  name: string,
-): Promise<AddressWait<V1Service>> {
-  return pollAddress(
+  { description, read, ingressOf }: Published<T>,
+): Promise<AddressWait<T>> {
+  const published = (object: T) => addressOf(ingressOf(object)) !== undefined;
+  // Addresses come slowly (a controller, then a cloud API): poll at half the usual rate.
+  const interval = ctx.timeouts.pollInterval * 2;
+  const waited = await attemptUntil(
     ctx,
-    `service ${namespace}/${name} to get a load-balancer address`,
-    () => ctx.cluster.core.readNamespacedService({ name, namespace }),
-    (s) => s.status?.loadBalancer?.ingress ?? [],
+    description,
+    read,
+    published,
     ctx.timeouts.loadBalancer,
+    interval,
   );
+  const ingress = ingressOf(waited.last);
+  return { address: addressOf(ingress), ingress, last: waited.last, waitedMs: waited.elapsedMs };
+}
+
+/** The address a LoadBalancer implementation publishes for the Service `name`. */
+export function waitForLoadBalancerAddress(ctx: CheckContext, ns: NamespaceHandle, name: string) {
+  return waitForAddress<V1Service>(ctx, {
+    description: `service ${ns.name}/${name} to get a load-balancer address`,
+    read: () => ctx.cluster.core.readNamespacedService({ name, namespace: ns.name }),
+    ingressOf: (s) => s.status?.loadBalancer?.ingress ?? [],
+  });
+}
+
+/** The address the ingress controller publishes for the Ingress `name`. */
+export function waitForIngressAddress(ctx: CheckContext, ns: NamespaceHandle, name: string) {
+  const api = ctx.cluster.kc.makeApiClient(NetworkingV1Api);
+  return waitForAddress<V1Ingress>(ctx, {
+    description: `ingress ${ns.name}/${name} to get an address`,
+    read: () => api.readNamespacedIngress({ name, namespace: ns.name }),
+    ingressOf: (i) => i.status?.loadBalancer?.ingress ?? [],
+  });
+}
+
+export async function ingressClasses(ctx: CheckContext): Promise<V1IngressClass[]> {
+  return (await ctx.cluster.kc.makeApiClient(NetworkingV1Api).listIngressClass()).items;
 }
 
 /** The default IngressClass if one is marked so, else the only or first one, else undefined. */
@@ -79,70 +96,18 @@ export function chooseIngressClass(classes: readonly V1IngressClass[]): V1Ingres
   );
 }
 
+/** An Ingress of `className` routing `host` + `path` (prefix) to a Service port. */
 export function hostPathIngress(
-  ctx: CheckContext,
   name: string,
-  ingressClassName: string,
-  host: string,
-  path: string,
-  service: string,
-  port: number,
+  className: string,
+  rule: { host: string; path: string; service: string; port: number },
 ): V1Ingress {
+  const backend = { service: { name: rule.service, port: { number: rule.port } } };
+  const paths = [{ path: rule.path, pathType: 'Prefix', backend }];
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { name, labels: ctx.labels },
-    spec: {
-      ingressClassName,
-      rules: [
-        {
-          host,
-          http: {
-            paths: [
-              {
-                path,
-                pathType: 'Prefix',
-                backend: { service: { name: service, port: { number: port } } },
-              },
-            ],
-          },
-        },
-      ],
-    },
+    metadata: { name },
+    spec: { ingressClassName: className, rules: [{ host: rule.host, http: { paths } }] },
   };
-}
-
-export class IngressJig {
-  private readonly api: NetworkingV1Api;
-
-  constructor(
-    private readonly ctx: CheckContext,
-    readonly namespace: string,
-  ) {
-    this.api = ctx.cluster.kc.makeApiClient(NetworkingV1Api);
-  }
-
-  async classes(): Promise<V1IngressClass[]> {
-    return (await this.api.listIngressClass()).items;
-  }
-
-  async create(ingress: V1Ingress, tweak?: Tweak<V1Ingress>): Promise<V1Ingress> {
-    tweak?.(ingress);
-    const created = await this.api.createNamespacedIngress({
-      namespace: this.namespace,
-      body: ingress,
-    });
-    this.ctx.log(`Created ingress ${this.namespace}/${created.metadata?.name ?? ''}`);
-    return created;
-  }
-
-  async waitForAddress(name: string): Promise<AddressWait<V1Ingress>> {
-    return pollAddress(
-      this.ctx,
-      `ingress ${this.namespace}/${name} to get an address`,
-      () => this.api.readNamespacedIngress({ name, namespace: this.namespace }),
-      (i) => (i.status?.loadBalancer?.ingress ?? []) as V1LoadBalancerIngress[],
-      this.ctx.timeouts.loadBalancer,
-    );
-  }
 }

@@ -1,39 +1,23 @@
-/** Service jig: create a Service from a template plus a tweak; wait for endpoints. */
+/** Services: a ClusterIP template for the namespace handle, and the wait for ready endpoints. */
 import { type V1Service, type V1EndpointSlice, DiscoveryV1Api } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
 import { waitFor } from '../k8s/wait.js';
-import type { Tweak } from './pod.js';
 
+/** A ClusterIP Service of `port` (named http, TCP) in front of the pods `selector` selects. */
 export function clusterIpService(
   ctx: CheckContext,
   name: string,
   selector: Record<string, string>,
   port: number,
 ): V1Service {
+  const ports = [{ name: 'http', port, targetPort: port, protocol: 'TCP' }];
+  const metadata = { name, labels: ctx.labels };
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, labels: ctx.labels },
-    spec: {
-      type: 'ClusterIP',
-      selector,
-      ports: [{ name: 'http', port, targetPort: port, protocol: 'TCP' }],
-    },
+    metadata,
+    spec: { type: 'ClusterIP', selector, ports },
   };
-}
-
-export async function createService(
-  ctx: CheckContext,
-  namespace: string,
-  service: V1Service,
-  tweak?: Tweak<V1Service>,
-): Promise<V1Service> {
-  tweak?.(service);
-  const created = await ctx.cluster.core.createNamespacedService({ namespace, body: service });
-  ctx.log(
-    `Created service ${namespace}/${created.metadata?.name ?? ''} with clusterIPs ${(created.spec?.clusterIPs ?? []).join(', ')}`,
-  );
-  return created;
 }
 
 /** Waits until the service's EndpointSlices list at least one ready endpoint per IP family it has. */

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { etcdctlCommand, judgeEtcd, parseMemberList } from '../../helpers/probes/etcd.js';
-import { gateEnabled, parseConfigz, reservationsOf } from '../../helpers/k8s/kubelet-config.js';
+import { etcdctlCommand, parseMemberList } from '../../helpers/probes/etcd.js';
+import { judgeEtcd } from '../../suites/rules/etcd.js';
+import { gateEnabled, parseConfigz } from '../../helpers/k8s/kubelet-config.js';
 import { kubeletSkew, supportStatus } from '../../suites/rules/kubernetes-releases.js';
 import { matrixSettled, renderMatrix } from '../../helpers/probes/network-policy.js';
 import { hostPort } from '../../helpers/probes/netexec.js';
@@ -11,6 +12,7 @@ import {
   clusterDomainFromResolvConf,
   controlPlaneServicesPerNode,
   reservationOfNode,
+  reservationsOf,
 } from '../../suites/kubernetes.js';
 
 const cp = 'node-role.kubernetes.io/control-plane';
@@ -248,7 +250,7 @@ describe('publishing and policy helpers', () => {
       host: '10.0.0.1',
       port: 80,
       expectReachable: false,
-      reachable: true,
+      state: 'reached' as const,
       detail: '',
     };
     expect(matrixSettled([cell])).to.equal(false);
