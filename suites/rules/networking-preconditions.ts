@@ -1,7 +1,8 @@
 /**
- * Preconditions of the node and networking probes: a pod that must run before
- * anything can be judged. When it does not start, the check ends there with a
- * fail verdict that says what was expected and why the pod did not run.
+ * Preconditions of probes (node, networking, storage and workloads use it): a
+ * pod that must run before anything can be judged. When it does not start,
+ * the check ends there with a fail verdict that says what was expected and
+ * why the pod did not run.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { endWith, fail, type Evidence } from '../../helpers/framework/result.js';
