@@ -62,11 +62,27 @@ export function endWith(verdict: Verdict): never {
  */
 export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'not-implemented' | 'error';
 
+/**
+ * Why a run stopped before every row had its chance. The runner stops on a
+ * signal (SIGINT, SIGTERM) or at the whole-run deadline; the Sonobuoy plugin,
+ * which writes results on every way out, adds a crash and an environment
+ * error (bad configuration, unreachable cluster). `detail` is the one line
+ * shown: "SIGTERM received", "deadline reached (RA2_DEADLINE=2h50m)". A row
+ * cut short or kept from starting carries it, so no reader has to recognise
+ * an interruption by its message.
+ */
+export interface Interruption {
+  cause: 'signal' | 'deadline' | 'crash' | 'environment';
+  detail: string;
+}
+
 export interface CheckResult {
   row: CatalogRow;
   /** Section title with number, e.g. "4.2 Kubernetes Node". */
   sectionTitle: string;
   kind: CheckKind;
+  /** The check's own sentence: what it observes (absent when the check declares none). */
+  observes?: string;
   status: CheckStatus;
   /** One line: pass summary, skip reason, or failure/error message. */
   message: string;
@@ -77,6 +93,8 @@ export interface CheckResult {
   log: string[];
   durationMs: number;
   startedAt: string;
+  /** Set when an interruption cut this row short or kept it from starting: it has no verdict. */
+  interruption?: Interruption;
 }
 
 export const NOT_IMPLEMENTED_REASON = 'not implemented yet';
@@ -108,8 +126,10 @@ export interface RunReport {
   counts: Counts;
   finishedAt: string;
   exitCode: number;
-  /** Set when the run was cut short (SIGINT/SIGTERM). */
+  /** Set when the run was cut short: the interruption's detail ("SIGTERM received"). */
   interrupted?: string;
+  /** Set with `interrupted`: why the run stopped early. */
+  interruption?: Interruption;
 }
 
 export interface Reporter {
@@ -170,7 +190,7 @@ export function buildRunReport(
   info: RunInfo,
   results: CheckResult[],
   finishedAt: string,
-  interrupted?: string,
+  interruption?: Interruption,
 ): RunReport {
   return {
     info,
@@ -178,6 +198,6 @@ export function buildRunReport(
     counts: countResults(results),
     finishedAt,
     exitCode: exitCodeFor(results),
-    ...(interrupted !== undefined ? { interrupted } : {}),
+    ...(interruption ? { interrupted: interruption.detail, interruption } : {}),
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The one runner shared by the CLI, the Sonobuoy entry point and the e2e
  * tests: plan the catalog's rows, connect and preflight, sweep leftovers, run
- * the checks with a per-check deadline and cleanup, and tell the reporters.
+ * the checks with a per-check deadline and cleanup, stop at the run's
+ * deadline or signal, and tell the reporters.
  */
 import { loadCatalog, sectionOf, DEFAULT_RELEASE } from '../../catalog/index.js';
 import type { Catalog, CatalogRow, Profile } from '../../catalog/types.js';
+import type { ProfileChoice } from './settings.js';
 import type { Attestations } from './attestations.js';
 import { CleanupStack } from './cleanup.js';
 import {
@@ -30,18 +32,19 @@ import {
   type RunReport,
   NOT_IMPLEMENTED_REASON,
   type CheckResult,
-  pass,
+  type Interruption,
   skip,
   type Verdict,
 } from './result.js';
 import { bindSuites, type Check, type Suite } from './registry.js';
-import { isSelected } from './selection.js';
+import { needsCluster, planChecks, type Plan } from './selection.js';
 import { formatDuration } from '../k8s/duration.js';
 import { defaultTimeouts, type Timeouts } from './timeouts.js';
 import { NamespaceHandle } from '../k8s/namespace-handle.js';
 import { WaitTimeoutError } from '../k8s/wait.js';
 
-export type ProfileChoice = Profile | 'auto';
+export type { ProfileChoice };
+export { needsCluster, planChecks, type Plan };
 
 export interface RunOptions {
   release?: string;
@@ -58,8 +61,10 @@ export interface RunOptions {
   probeImage?: string;
   imagePrefix?: string;
   reporters?: Reporter[];
-  /** Abort to interrupt the run (the CLI wires SIGINT/SIGTERM to it). */
+  /** Abort to interrupt the run (the entry points wire SIGINT/SIGTERM to it); the reason names the signal. */
   signal?: AbortSignal;
+  /** Whole-run limit: when it passes the run stops as for a signal, with cause "deadline". */
+  deadline?: RunDeadline;
   /** The checks to run: the composition root (cli/) passes the project's suites. */
   suites: readonly Suite[];
   /** Replaces connect() (tests). */
@@ -69,67 +74,79 @@ export interface RunOptions {
   timeouts?: Partial<Timeouts>;
 }
 
+export interface RunDeadline {
+  ms: number;
+  /** How the user set it, for the message: "RA2_DEADLINE=2h50m". */
+  setting?: string;
+}
+
+/**
+ * The abort reason of an interrupted run. It carries the cause, so the rows
+ * and the report say why the run stopped as data, not in a message to parse.
+ */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+  constructor(readonly interruption: Interruption) {
+    super(interruption.detail);
+  }
+}
+
+/** "deadline reached (RA2_DEADLINE=2h50m)" */
+export function deadlineInterruption(deadline: RunDeadline): Interruption {
+  return {
+    cause: 'deadline',
+    detail: `deadline reached (${deadline.setting ?? formatDuration(deadline.ms)})`,
+  };
+}
+
+/** Why a row the interruption kept from starting has no verdict: "SIGTERM received: not run". */
+export function notRunReason(interruption: Interruption): string {
+  return `${interruption.detail}: not run`;
+}
+
+/** A caller's abort reason as an interruption: a RunInterrupted keeps its cause, anything else is a signal. */
+function asRunInterrupted(reason: unknown): RunInterrupted {
+  if (reason instanceof RunInterrupted) return reason;
+  return new RunInterrupted({ cause: 'signal', detail: oneLine(reason ?? 'interrupted') });
+}
+
+interface RunStop {
+  signal: AbortSignal;
+  interruption(): Interruption | undefined;
+  dispose(): void;
+}
+
+/** The run's stop: the caller's signal or the deadline, whichever comes first. */
+function watchForStop(options: RunOptions, warn: (line: string) => void): RunStop {
+  const controller = new AbortController();
+  const stop = (reason: RunInterrupted) => {
+    if (controller.signal.aborted) return;
+    if (reason.interruption.cause === 'deadline')
+      warn(`${reason.message}; stopping the checks and cleaning up`);
+    controller.abort(reason);
+  };
+  const onSignal = () => stop(asRunInterrupted(options.signal?.reason));
+  if (options.signal?.aborted) onSignal();
+  options.signal?.addEventListener('abort', onSignal, { once: true });
+  const { deadline } = options;
+  const timer = deadline
+    ? setTimeout(() => stop(new RunInterrupted(deadlineInterruption(deadline))), deadline.ms)
+    : undefined;
+  return {
+    signal: controller.signal,
+    interruption: () =>
+      controller.signal.aborted
+        ? asRunInterrupted(controller.signal.reason).interruption
+        : undefined,
+    dispose: () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onSignal);
+    },
+  };
+}
+
 /** Time a check gets after its deadline to clean up; the expiry annotation on its namespace. */
 export const CLEANUP_GRACE_MS = 2 * 60_000;
-
-/** A row either goes to the cluster or is decided without it. */
-export type Plan = { check: Check; decided?: Verdict; notImplemented?: boolean };
-
-/** Decides what happens to each selected row before anything touches the cluster. */
-export function planChecks(
-  checks: readonly Check[],
-  options: {
-    focus: string[];
-    skip: string[];
-    profile: Profile;
-    disruptive: boolean;
-    attestations?: Attestations;
-  },
-): Plan[] {
-  return checks
-    .filter((check) => isSelected(check.row.id, options.focus, options.skip))
-    .map((check): Plan => {
-      const { row } = check;
-      if (check.notImplemented) return { check, notImplemented: true };
-      if (row.profile === 'network-intensive' && options.profile !== 'network-intensive') {
-        return {
-          check,
-          decided: skip(
-            `applies to the Network Intensive profile; this run checks the ${options.profile} profile`,
-          ),
-        };
-      }
-      if (check.options.disruptive && !options.disruptive) {
-        return { check, decided: skip('disruptive; pass --disruptive') };
-      }
-      if (check.options.kind === 'attest') {
-        const attestation = options.attestations?.get(row.id);
-        if (!attestation && !check.body) {
-          return {
-            check,
-            decided: skip(
-              `not observable from inside a cluster; attest it with --attestations (${row.id}: statement, evidence, attestedBy)`,
-            ),
-          };
-        }
-        if (attestation && !check.body) {
-          return {
-            check,
-            decided: pass(`attested by ${attestation.attestedBy}: ${attestation.statement}`, {
-              statement: attestation.statement,
-              evidence: attestation.evidence,
-              attestedBy: attestation.attestedBy,
-            }),
-          };
-        }
-      }
-      return { check };
-    });
-}
-
-export function needsCluster(plans: readonly Plan[]): boolean {
-  return plans.some((plan) => !plan.notImplemented && !plan.decided);
-}
 
 async function notify(
   reporters: readonly Reporter[],
@@ -146,12 +163,25 @@ async function notify(
 }
 
 export async function runSuite(options: RunOptions): Promise<RunReport> {
+  const warn = (line: string) => process.stderr.write(`ra2: ${line}\n`);
+  const stop = watchForStop(options, warn);
+  try {
+    return await runUntilStopped(options, stop, warn);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function runUntilStopped(
+  options: RunOptions,
+  stop: RunStop,
+  warn: (line: string) => void,
+): Promise<RunReport> {
   const catalog = loadCatalog(options.release ?? DEFAULT_RELEASE);
   const checks = bindSuites(catalog, options.suites);
   const timeouts: Timeouts = { ...defaultTimeouts, ...options.timeouts };
   if (options.timeoutMs) timeouts.check = options.timeoutMs;
   const reporters = options.reporters ?? [];
-  const warn = (line: string) => process.stderr.write(`ra2: ${line}\n`);
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   const focus = options.focus ?? [];
@@ -212,7 +242,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
 
   // The heartbeat comes before any other object of this run and goes after all of them.
   let heartbeat: RunHeartbeat | undefined;
-  if (cluster && needsCluster(plans) && !options.signal?.aborted) {
+  if (cluster && needsCluster(plans) && !stop.signal.aborted) {
     try {
       heartbeat = await RunHeartbeat.start(cluster, runId, warn);
     } catch (err) {
@@ -229,7 +259,6 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
 
   const results: CheckResult[] = new Array<CheckResult>(plans.length);
   let next = 0;
-  let interrupted: string | undefined;
   const parallel = Math.max(1, options.parallel ?? 1);
   const worker = async () => {
     while (next < plans.length) {
@@ -237,13 +266,21 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
       const plan = plans[index] as Plan;
       await notify(reporters, (r) => r.onCheckStart?.(plan.check.row, index, plans.length), warn);
       let result: CheckResult;
-      if (options.signal?.aborted) {
-        interrupted ??= oneLine(options.signal.reason ?? 'interrupted');
-        result = decidedResult(catalog, plan, skip(`run interrupted (${interrupted})`));
+      const interruption = stop.interruption();
+      if (interruption) {
+        result = {
+          ...decidedResult(catalog, plan.check, skip(notRunReason(interruption))),
+          interruption,
+        };
       } else if (plan.notImplemented) {
-        result = decidedResult(catalog, plan, skip(NOT_IMPLEMENTED_REASON), 'not-implemented');
+        result = decidedResult(
+          catalog,
+          plan.check,
+          skip(NOT_IMPLEMENTED_REASON),
+          'not-implemented',
+        );
       } else if (plan.decided) {
-        result = decidedResult(catalog, plan, plan.decided);
+        result = decidedResult(catalog, plan.check, plan.decided);
       } else {
         result = await executeCheck(catalog, plan.check, {
           cluster: cluster as Cluster,
@@ -255,7 +292,7 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
             options.imagePrefix,
           ),
           attestations: options.attestations,
-          runSignal: options.signal,
+          runSignal: stop.signal,
         });
       }
       results[index] = result;
@@ -277,11 +314,14 @@ export async function runSuite(options: RunOptions): Promise<RunReport> {
         );
     }
   }
-  if (options.signal?.aborted) interrupted ??= oneLine(options.signal.reason ?? 'interrupted');
-
-  const report = buildRunReport(info, results, new Date().toISOString(), interrupted);
+  const report = buildRunReport(info, results, new Date().toISOString(), stop.interruption());
   await notify(reporters, (r) => r.onRunEnd?.(report), warn);
   return report;
+}
+
+/** The check's sentence, copied onto its result when it has one. */
+function observesOf(check: Check): Pick<CheckResult, 'observes'> {
+  return check.options.observes ? { observes: check.options.observes } : {};
 }
 
 function sectionTitle(catalog: Catalog, row: CatalogRow): string {
@@ -289,18 +329,20 @@ function sectionTitle(catalog: Catalog, row: CatalogRow): string {
   return `${section.number} ${section.title}`;
 }
 
-function decidedResult(
+/** The result of a row decided without running its check (plan, attestation, interruption). */
+export function decidedResult(
   catalog: Catalog,
-  plan: Plan,
+  check: Check,
   verdict: Verdict,
   status?: CheckResult['status'],
 ): CheckResult {
   return {
     ...fromVerdict(verdict),
     ...(status ? { status } : {}),
-    row: plan.check.row,
-    sectionTitle: sectionTitle(catalog, plan.check.row),
-    kind: plan.check.options.kind,
+    row: check.row,
+    sectionTitle: sectionTitle(catalog, check.row),
+    kind: check.options.kind,
+    ...observesOf(check),
     log: [],
     durationMs: 0,
     startedAt: new Date().toISOString(),
@@ -350,7 +392,7 @@ export async function executeCheck(
   const controller = new AbortController();
   const timeoutReason = new Error(`timed out after ${formatDuration(env.timeouts.check)}`);
   const timer = setTimeout(() => controller.abort(timeoutReason), env.timeouts.check);
-  const onRunAbort = () => controller.abort(env.runSignal?.reason ?? new Error('interrupted'));
+  const onRunAbort = () => controller.abort(asRunInterrupted(env.runSignal?.reason));
   env.runSignal?.addEventListener('abort', onRunAbort, { once: true });
   const labels = runLabels(env.runId, row.id);
   let namespace: Promise<string> | undefined;
@@ -393,7 +435,10 @@ export async function executeCheck(
       )),
   };
 
-  let outcome: Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'>;
+  let outcome: Pick<
+    CheckResult,
+    'status' | 'message' | 'expected' | 'observed' | 'evidence' | 'interruption'
+  >;
   try {
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(asError(controller.signal.reason)), {
@@ -407,6 +452,17 @@ export async function executeCheck(
   } catch (err) {
     if (err instanceof CheckEnded) {
       outcome = fromVerdict(err.verdict);
+    } else if (err instanceof RunInterrupted) {
+      // Cut short by a signal or the run's deadline, the check observed nothing
+      // it could judge: skipped with the cause, never error, which counts like
+      // a failure of the cluster. The CLI and the Sonobuoy plugin both report
+      // this row, so they give the same verdict for the same interruption.
+      write(`cut short: ${err.message}`);
+      outcome = {
+        status: 'skipped',
+        message: `${err.message}: cut short after ${((Date.now() - started) / 1000).toFixed(0)}s, no verdict`,
+        interruption: err.interruption,
+      };
     } else {
       const evidence = err instanceof WaitTimeoutError ? { lastSeen: err.lastSeen } : undefined;
       write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -426,6 +482,7 @@ export async function executeCheck(
     row,
     sectionTitle: sectionTitle(catalog, row),
     kind: check.options.kind,
+    ...observesOf(check),
     log,
     durationMs: Date.now() - started,
     startedAt: new Date(started).toISOString(),

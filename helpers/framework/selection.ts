@@ -1,8 +1,15 @@
 /**
- * --focus / --skip: ids or globs ("ra2.ntw.*"), repeatable or comma-separated.
- * A check runs when it matches some focus pattern (or no focus is given) and
- * no skip pattern.
+ * Which rows a run takes and what happens to each before the cluster is
+ * touched. --focus / --skip: ids or globs ("ra2.ntw.*"), repeatable or
+ * comma-separated; a check runs when it matches some focus pattern (or no
+ * focus is given) and no skip pattern. Then the plan: rows of another
+ * profile, disruptive rows without --disruptive and attest rows are decided
+ * here; the others go to the cluster.
  */
+import type { Profile } from '../../catalog/types.js';
+import type { Attestations } from './attestations.js';
+import type { Check } from './registry.js';
+import { pass, skip, type Verdict } from './result.js';
 
 export function splitPatterns(values: readonly string[] | undefined): string[] {
   return (values ?? [])
@@ -23,4 +30,63 @@ export function globToRegExp(glob: string): RegExp {
 export function isSelected(id: string, focus: readonly string[], skip: readonly string[]): boolean {
   const matches = (patterns: readonly string[]) => patterns.some((p) => globToRegExp(p).test(id));
   return (focus.length === 0 || matches(focus)) && !matches(skip);
+}
+
+/** A row either goes to the cluster or is decided without it. */
+export type Plan = { check: Check; decided?: Verdict; notImplemented?: boolean };
+
+/** Decides what happens to each selected row before anything touches the cluster. */
+export function planChecks(
+  checks: readonly Check[],
+  options: {
+    focus: string[];
+    skip: string[];
+    profile: Profile;
+    disruptive: boolean;
+    attestations?: Attestations;
+  },
+): Plan[] {
+  return checks
+    .filter((check) => isSelected(check.row.id, options.focus, options.skip))
+    .map((check): Plan => {
+      const { row } = check;
+      if (check.notImplemented) return { check, notImplemented: true };
+      if (row.profile === 'network-intensive' && options.profile !== 'network-intensive') {
+        return {
+          check,
+          decided: skip(
+            `applies to the Network Intensive profile; this run checks the ${options.profile} profile`,
+          ),
+        };
+      }
+      if (check.options.disruptive && !options.disruptive) {
+        return { check, decided: skip('disruptive; pass --disruptive') };
+      }
+      if (check.options.kind === 'attest') {
+        const attestation = options.attestations?.get(row.id);
+        if (!attestation && !check.body) {
+          return {
+            check,
+            decided: skip(
+              `not observable from inside a cluster; attest it with --attestations (${row.id}: statement, evidence, attestedBy)`,
+            ),
+          };
+        }
+        if (attestation && !check.body) {
+          return {
+            check,
+            decided: pass(`attested by ${attestation.attestedBy}: ${attestation.statement}`, {
+              statement: attestation.statement,
+              evidence: attestation.evidence,
+              attestedBy: attestation.attestedBy,
+            }),
+          };
+        }
+      }
+      return { check };
+    });
+}
+
+export function needsCluster(plans: readonly Plan[]): boolean {
+  return plans.some((plan) => !plan.notImplemented && !plan.decided);
 }

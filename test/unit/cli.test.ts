@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { run } from '../../cli/ra2/run.js';
+import { defineSuite } from '../../helpers/framework/registry.js';
+import { pass } from '../../helpers/framework/result.js';
 
 function capture() {
   const out: string[] = [];
@@ -18,9 +20,40 @@ describe('ra2 CLI', () => {
   it('lists every catalog row with kind and level', async () => {
     const io = capture();
     expect(await run(['list'], io.streams)).to.equal(0);
-    const lines = io.out.join('').trim().split('\n');
-    expect(lines).to.have.length(73);
-    expect(lines).to.include('[ra2.k8s.013] Kubernetes APIs [MUST]\tinspect');
+    const rows = io.out
+      .join('')
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('['));
+    expect(rows).to.have.length(73);
+    expect(rows).to.include('[ra2.k8s.013] Kubernetes APIs [MUST]\tinspect');
+  });
+
+  it('shows under a row what its check observes, when it says', async () => {
+    const io = capture();
+    const suite = defineSuite('kubernetes', (spec) => {
+      spec('ra2.k8s.001', { kind: 'inspect', observes: 'the API server version' }, () =>
+        Promise.resolve(pass('fine')),
+      );
+      spec('ra2.k8s.002', { kind: 'attest' });
+    });
+    expect(await run(['list'], io.streams, { runOptions: { suites: [suite] } })).to.equal(0);
+    expect(io.out.join('').trim().split('\n')).to.deep.equal([
+      '[ra2.k8s.001] Kubernetes Conformance [MUST]\tinspect',
+      '  observes: the API server version',
+      '[ra2.k8s.002] Highly available etcd [MUST]\tattest',
+    ]);
+  });
+
+  it("reads --timeout with the plugin's duration grammar", async () => {
+    for (const timeout of ['90', '90s', '1m30s', '2h', '500ms']) {
+      const io = capture();
+      const code = await run(
+        ['run', '--profile', 'basic', '--focus', 'ra2.ch.004', '--timeout', timeout],
+        io.streams,
+      );
+      expect(code, timeout).to.equal(0);
+    }
   });
 
   it('prints the version', async () => {

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { PLUGIN_REPOSITORY, SONOBUOY_VERSION, usedImages } from '../../cli/ra2/images.js';
 import { run } from '../../cli/ra2/run.js';
-import { JUNIT_FILE, PLUGIN_ENV_KEYS } from '../../cli/sonobuoy/plugin.js';
+import { PLUGIN_ENV_KEYS } from '../../cli/sonobuoy/config.js';
+import { JUNIT_FILE } from '../../cli/sonobuoy/results-dir.js';
 import { DEFAULT_PROBE_IMAGE } from '../../helpers/framework/images.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -62,7 +63,7 @@ describe('Sonobuoy plugin manifest sonobuoy/ra2.yaml', () => {
 
   it('documents every key in docs/sonobuoy.md', () => {
     const docs = read('docs/sonobuoy.md');
-    // The per-wait keys follow helpers/timeouts.ts; the docs give their pattern and list.
+    // The per-wait keys follow helpers/framework/timeouts.ts; the docs give their pattern and list.
     for (const key of PLUGIN_ENV_KEYS.filter((k) => !k.name.startsWith('RA2_TIMEOUT_')))
       expect(docs, key.name).to.contain(key.name);
     expect(docs).to.contain('RA2_TIMEOUT_<NAME>');

@@ -4,18 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
+import { DEFAULT_DEADLINE, pluginConfigFromEnv } from '../../cli/sonobuoy/config.js';
+import { runPlugin } from '../../cli/sonobuoy/plugin.js';
 import {
-  DEFAULT_DEADLINE,
   DONE_FILE,
-  formatGoDuration,
   JSON_FILE,
   JUNIT_FILE,
-  parseGoDuration,
-  pluginConfigFromEnv,
   REPORT_FILE,
   RESULTS_SUBDIR,
-  runPlugin,
-} from '../../cli/sonobuoy/plugin.js';
+} from '../../cli/sonobuoy/results-dir.js';
+import { formatDuration, parseDuration } from '../../helpers/k8s/duration.js';
 import { EnvironmentError } from '../../helpers/k8s/errors.js';
 import { bindSuites, defineSuite } from '../../helpers/framework/registry.js';
 import {
@@ -26,6 +24,7 @@ import {
 import type { RunOptions, runSuite } from '../../helpers/framework/runner.js';
 import { isSelected } from '../../helpers/framework/selection.js';
 import { allSuites } from '../../suites/index.js';
+import { fakeRunOptions, fakeSuite, FAKE_ROWS } from './fake-run.js';
 import { catalog } from './fixtures.js';
 
 interface Case {
@@ -54,13 +53,12 @@ const sink = () => {
 };
 
 /**
- * A stand-in for the runner that drives the reporters as runSuite does:
- * `hangAt` checks wait for the run's abort (and then report the abort as an
- * error, as executeCheck does); with `ignoreAbort` the runner never returns.
+ * A stand-in for the runner that drives the reporters as runSuite does, for
+ * the ways out the real runner cannot be made to take: it throws, or its
+ * `hangAt` check never returns, whatever the run's signal says.
  */
 function fakeRunner(behaviour: {
   hangAt?: number;
-  ignoreAbort?: boolean;
   throws?: Error;
   onStarted?: () => void;
 }): typeof runSuite {
@@ -81,26 +79,16 @@ function fakeRunner(behaviour: {
     for (const r of options.reporters ?? []) await r.onRunStart?.(info);
     const results: CheckResult[] = [];
     for (const [index, check] of checks.entries()) {
-      let status: CheckResult['status'] = 'passed';
-      let message = 'fine';
-      const signal = options.signal;
-      if (signal?.aborted) {
-        status = 'skipped';
-        message = `run interrupted (${(signal.reason as Error).message})`;
-      } else if (index === behaviour.hangAt) {
+      if (index === behaviour.hangAt) {
         behaviour.onStarted?.();
-        await new Promise<void>((resolve) => {
-          if (!behaviour.ignoreAbort) signal?.addEventListener('abort', () => resolve());
-        });
-        status = 'error';
-        message = (signal?.reason as Error).message;
+        await new Promise<void>(() => {});
       }
       const result: CheckResult = {
         row: check.row,
         sectionTitle: '4.x',
         kind: check.options.kind,
-        status,
-        message,
+        status: 'passed',
+        message: 'fine',
         log: [],
         durationMs: 10,
         startedAt: new Date().toISOString(),
@@ -108,12 +96,7 @@ function fakeRunner(behaviour: {
       results.push(result);
       for (const r of options.reporters ?? []) await r.onCheckEnd?.(result, index, checks.length);
     }
-    const report = buildRunReport(
-      info,
-      results,
-      new Date().toISOString(),
-      options.signal?.aborted ? 'interrupted' : undefined,
-    );
+    const report = buildRunReport(info, results, new Date().toISOString());
     for (const r of options.reporters ?? []) await r.onRunEnd?.(report);
     return report;
   };
@@ -129,17 +112,20 @@ describe('Sonobuoy plugin entry point', () => {
   const everyRow = bindSuites(catalog, allSuites).map((c) => c.row.id);
 
   describe('configuration', () => {
-    it('reads Go-style durations', () => {
-      expect(parseGoDuration('2h50m')).to.equal((2 * 60 + 50) * 60_000);
-      expect(parseGoDuration('90s')).to.equal(90_000);
-      expect(parseGoDuration('1h30m15s')).to.equal(5_415_000);
-      expect(parseGoDuration('500ms')).to.equal(500);
-      expect(parseGoDuration('1.5h')).to.equal(5_400_000);
-      expect(parseGoDuration('45')).to.equal(45_000);
+    it('reads Go-style durations, and prints them so they read back', () => {
+      expect(parseDuration('2h50m')).to.equal((2 * 60 + 50) * 60_000);
+      expect(parseDuration('90s')).to.equal(90_000);
+      expect(parseDuration('1h30m15s')).to.equal(5_415_000);
+      expect(parseDuration('500ms')).to.equal(500);
+      expect(parseDuration('1.5h')).to.equal(5_400_000);
+      expect(parseDuration('45')).to.equal(45_000);
       for (const bad of ['', 'abc', '5x', '5m junk', '0s', '-5m'])
-        expect(() => parseGoDuration(bad), bad).to.throw(/duration/);
-      expect(formatGoDuration(parseGoDuration(DEFAULT_DEADLINE))).to.equal(DEFAULT_DEADLINE);
-      expect(formatGoDuration(30_000)).to.equal('30s');
+        expect(() => parseDuration(bad), bad).to.throw(/duration/);
+      expect(formatDuration(parseDuration(DEFAULT_DEADLINE))).to.equal('2h50m0s');
+      for (const ms of [500, 1000, 30_000, 90_000, 300_000, 10_200_000])
+        expect(parseDuration(formatDuration(ms)), String(ms)).to.equal(ms);
+      expect(formatDuration(30_000)).to.equal('30s');
+      expect(formatDuration(300_000)).to.equal('5m0s');
     });
 
     it('has defaults for everything but the results directory', () => {
@@ -198,7 +184,7 @@ describe('Sonobuoy plugin entry point', () => {
           RA2_DEADLINE: 'soon',
           RA2_PARALLEL: '0',
         }),
-      ).to.throw(/RA2_PROFILE.*RA2_DISRUPTIVE.*RA2_PARALLEL.*RA2_DEADLINE/);
+      ).to.throw(/RA2_PROFILE.*RA2_DISRUPTIVE.*RA2_DEADLINE.*RA2_PARALLEL/);
     });
   });
 
@@ -227,13 +213,13 @@ describe('Sonobuoy plugin entry point', () => {
 
   it('at its deadline reports what finished and the rest as skipped "deadline reached"', async () => {
     const code = await runPlugin(
-      { SONOBUOY_RESULTS_DIR: dir, RA2_DEADLINE: '300ms' },
+      { SONOBUOY_RESULTS_DIR: dir, RA2_DEADLINE: '300ms', RA2_PROFILE: 'basic' },
       { stdout: sink(), stderr: sink() },
-      { runSuite: fakeRunner({ hangAt: 2 }), events: new EventEmitter() },
+      { runOptions: fakeRunOptions(fakeSuite(2)), events: new EventEmitter() },
     );
     expect(code).to.equal(0);
     const got = junit();
-    expect(got.map(idOf)).to.deep.equal(everyRow);
+    expect(got.map(idOf)).to.deep.equal(FAKE_ROWS);
     expect(got.slice(0, 2).map(statusOf)).to.deep.equal(['passed', 'passed']);
     for (const c of got.slice(2)) {
       expect(statusOf(c)).to.equal('skipped');
@@ -248,7 +234,7 @@ describe('Sonobuoy plugin entry point', () => {
       { SONOBUOY_RESULTS_DIR: dir, RA2_DEADLINE: '200ms' },
       { stdout: sink(), stderr: sink() },
       {
-        runSuite: fakeRunner({ hangAt: 1, ignoreAbort: true }),
+        runSuite: fakeRunner({ hangAt: 1 }),
         events: new EventEmitter(),
         deadlineGraceMs: 100,
       },
@@ -269,7 +255,6 @@ describe('Sonobuoy plugin entry point', () => {
       {
         runSuite: fakeRunner({
           hangAt: 3,
-          ignoreAbort: true,
           onStarted: () => setImmediate(() => events.emit('SIGTERM', 'SIGTERM')),
         }),
         events,
@@ -292,7 +277,6 @@ describe('Sonobuoy plugin entry point', () => {
       {
         runSuite: fakeRunner({
           hangAt: 1,
-          ignoreAbort: true,
           onStarted: () => setImmediate(() => events.emit('uncaughtException', new Error('boom'))),
         }),
         events,

@@ -1,0 +1,326 @@
+/**
+ * What a run can be told, in one table: each setting has its name, its
+ * `ra2 run` flag, its Sonobuoy plugin key (`--plugin-env ra2.RA2_…`), one
+ * parser for both, its default and its help. cli/ra2 builds its options from
+ * the table and cli/sonobuoy reads its environment with it, so the CLI and the
+ * plugin accept the same values, durations included.
+ */
+import { DEFAULT_RELEASE, listReleases } from '../../catalog/index.js';
+import type { Profile } from '../../catalog/types.js';
+import { formatDuration, parseDuration } from '../k8s/duration.js';
+import { oneLine, UsageError } from '../k8s/errors.js';
+import { loadAttestations } from './attestations.js';
+import { DEFAULT_PROBE_IMAGE } from './images.js';
+import type { RunOptions } from './runner.js';
+import { splitPatterns } from './selection.js';
+import { defaultTimeouts, type Timeouts } from './timeouts.js';
+
+export type ProfileChoice = Profile | 'auto';
+export const PROFILE_CHOICES: readonly ProfileChoice[] = ['basic', 'network-intensive', 'auto'];
+
+/** The plugin's whole-run limit: below Sonobuoy's default plugin timeout, with room to hand over. */
+export const DEFAULT_DEADLINE = '2h50m';
+
+export interface RunSettings {
+  kubeconfig?: string;
+  context?: string;
+  profile: ProfileChoice;
+  focus: string[];
+  skip: string[];
+  disruptive: boolean;
+  release: string;
+  junit?: string;
+  json?: string;
+  report?: string;
+  /** Per-check limit; unset, the runner's default (defaultTimeouts.check). */
+  timeoutMs?: number;
+  /** Whole-run limit; unset, none. */
+  deadlineMs?: number;
+  parallel: number;
+  /** Path of the attestations file. */
+  attestations?: string;
+  probeImage: string;
+  imagePrefix?: string;
+}
+
+export interface Setting<K extends keyof RunSettings = keyof RunSettings> {
+  name: K;
+  /** The `ra2 run` flag with its argument ("--timeout <duration>"); absent for plugin-only settings. */
+  flag?: string;
+  /** The plugin's environment key; absent for CLI-only settings. */
+  env?: string;
+  help: string;
+  /** Reads one value as a user writes it; throws UsageError saying what is wrong. */
+  parse: (text: string) => RunSettings[K];
+  default: RunSettings[K];
+  /** The default as a user would write it (help, docs, sonobuoy/ra2.yaml); '' when there is none. */
+  shown: string;
+  /** The values the CLI offers in its help. */
+  choices?: readonly string[];
+  /** switch: a flag without a value (true/false as a key); list: repeatable and comma-separated. */
+  form?: 'switch' | 'list';
+}
+
+/** Any row of the table, with its name and value types kept together. */
+export type AnySetting = { [K in keyof RunSettings]-?: Setting<K> }[keyof RunSettings];
+
+const text = (value: string): string => value;
+
+function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value))
+      throw new UsageError(`"${value}" is not one of ${choices.join(', ')}`);
+    return value as T;
+  };
+}
+
+function trueOrFalse(value: string): boolean {
+  const word = value.toLowerCase();
+  if (['true', '1', 'yes'].includes(word)) return true;
+  if (['false', '0', 'no'].includes(word)) return false;
+  throw new UsageError(`"${value}" is not true or false`);
+}
+
+function positiveWholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`"${value}" is not a positive whole number`);
+  return n;
+}
+
+const patterns = (value: string): string[] => splitPatterns([value]);
+
+/** Optional text settings: unset unless given. */
+function optionalText<K extends keyof RunSettings>(
+  name: K,
+  flag: string | undefined,
+  env: string | undefined,
+  help: string,
+): Setting<K> {
+  return {
+    name,
+    flag,
+    env,
+    help,
+    parse: text as Setting<K>['parse'],
+    default: undefined as RunSettings[K],
+    shown: '',
+  };
+}
+
+export const SETTINGS: readonly AnySetting[] = [
+  optionalText(
+    'kubeconfig',
+    '--kubeconfig <path>',
+    undefined,
+    'kubeconfig file (default: in-cluster config, then the default kubeconfig)',
+  ),
+  optionalText(
+    'context',
+    '--context <name>',
+    undefined,
+    'kubeconfig context (default: the current context)',
+  ),
+  {
+    name: 'profile',
+    flag: '--profile <profile>',
+    env: 'RA2_PROFILE',
+    help: 'Anuket profile to check: basic, network-intensive or auto (read from the nodes)',
+    parse: oneOf(PROFILE_CHOICES),
+    default: 'auto',
+    shown: 'auto',
+    choices: PROFILE_CHOICES,
+  },
+  {
+    name: 'focus',
+    flag: '--focus <ids>',
+    env: 'RA2_FOCUS',
+    help: 'only these ids or globs (ra2.ntw.*); repeatable or comma-separated',
+    parse: patterns,
+    default: [],
+    shown: '',
+    form: 'list',
+  },
+  {
+    name: 'skip',
+    flag: '--skip <ids>',
+    env: 'RA2_SKIP',
+    help: 'leave out these ids or globs; repeatable or comma-separated',
+    parse: patterns,
+    default: [],
+    shown: '',
+    form: 'list',
+  },
+  {
+    name: 'disruptive',
+    flag: '--disruptive',
+    env: 'RA2_DISRUPTIVE',
+    help: 'also run disruptive checks (as a key: true or false)',
+    parse: trueOrFalse,
+    default: false,
+    shown: 'false',
+    form: 'switch',
+  },
+  {
+    name: 'release',
+    flag: '--release <name>',
+    env: 'RA2_RELEASE',
+    help: `RA2 release catalog (${listReleases().join(', ')})`,
+    parse: text,
+    default: DEFAULT_RELEASE,
+    shown: DEFAULT_RELEASE,
+  },
+  optionalText('junit', '--junit <path>', undefined, 'write a JUnit XML file'),
+  optionalText('json', '--json <path>', undefined, 'write a JSON result file'),
+  optionalText(
+    'report',
+    '--report <path>',
+    undefined,
+    'write a conformance report (Markdown, or HTML for *.html)',
+  ),
+  {
+    name: 'probeImage',
+    flag: '--probe-image <image>',
+    env: 'RA2_PROBE_IMAGE',
+    help: 'image for probe pods',
+    parse: text,
+    default: DEFAULT_PROBE_IMAGE,
+    shown: DEFAULT_PROBE_IMAGE,
+  },
+  optionalText(
+    'imagePrefix',
+    '--image-prefix <prefix>',
+    'RA2_IMAGE_PREFIX',
+    'registry/path prefix put in front of every image the checks use (air-gapped clusters)',
+  ),
+  {
+    name: 'timeoutMs',
+    flag: '--timeout <duration>',
+    env: 'RA2_TIMEOUT',
+    help: 'per-check time limit (e.g. 90s, 5m, 1m30s)',
+    parse: parseDuration,
+    default: undefined,
+    shown: formatDuration(defaultTimeouts.check),
+  },
+  {
+    name: 'deadlineMs',
+    env: 'RA2_DEADLINE',
+    help: 'whole-run limit; at the deadline the results so far are written and the rest reported skipped',
+    parse: parseDuration,
+    default: parseDuration(DEFAULT_DEADLINE),
+    shown: DEFAULT_DEADLINE,
+  },
+  {
+    name: 'parallel',
+    flag: '--parallel <n>',
+    env: 'RA2_PARALLEL',
+    help: 'checks to run at once',
+    parse: positiveWholeNumber,
+    default: 1,
+    shown: '1',
+  },
+  optionalText(
+    'attestations',
+    '--attestations <file>',
+    'RA2_ATTESTATIONS',
+    'YAML or JSON evidence for attest checks (in the plugin: a path inside the pod; mount it with extra-volumes)',
+  ),
+];
+
+export function settingNamed<K extends keyof RunSettings>(name: K): Setting<K> {
+  const setting = SETTINGS.find((s) => s.name === name);
+  if (!setting) throw new Error(`no setting ${name}`);
+  return setting as unknown as Setting<K>;
+}
+
+/** Every setting at its default: what a run gets when told nothing. */
+export function defaultSettings(): RunSettings {
+  const values: Partial<Record<keyof RunSettings, unknown>> = {};
+  for (const setting of SETTINGS)
+    values[setting.name] = Array.isArray(setting.default) ? [...setting.default] : setting.default;
+  return values as RunSettings;
+}
+
+/** One wait of Timeouts, overridable by the plugin key RA2_TIMEOUT_<NAME>. */
+export interface WaitSetting {
+  wait: keyof Timeouts;
+  env: string;
+  help: string;
+  default: number;
+  shown: string;
+}
+
+/** "podStart" -> "RA2_TIMEOUT_POD_START" */
+export function waitEnvKey(wait: keyof Timeouts): string {
+  return `RA2_TIMEOUT_${wait.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** Every wait but the per-check limit, which is RA2_TIMEOUT / --timeout. */
+export const WAIT_SETTINGS: readonly WaitSetting[] = (
+  Object.keys(defaultTimeouts) as (keyof Timeouts)[]
+)
+  .filter((wait) => wait !== 'check')
+  .map((wait) => ({
+    wait,
+    env: waitEnvKey(wait),
+    help: `overrides the ${wait} wait (helpers/framework/timeouts.ts)`,
+    default: defaultTimeouts[wait],
+    shown: formatDuration(defaultTimeouts[wait]),
+  }));
+
+export interface EnvSettings {
+  settings: RunSettings;
+  timeouts: Partial<Timeouts>;
+  /** The text each given key held, by setting name (for messages that echo the user). */
+  given: Partial<Record<keyof RunSettings, string>>;
+  /** One "KEY: what is wrong" per bad key, in table order. */
+  problems: string[];
+}
+
+/** Reads every plugin key from the environment; an unset or empty key keeps its default. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): EnvSettings {
+  const settings = defaultSettings();
+  const values = settings as unknown as Record<string, unknown>;
+  const timeouts: Partial<Timeouts> = {};
+  const given: EnvSettings['given'] = {};
+  const problems: string[] = [];
+  const read = (key: string, parse: (text: string) => unknown, keep: (value: unknown) => void) => {
+    const value = env[key]?.trim();
+    if (!value) return;
+    try {
+      keep(parse(value));
+    } catch (err) {
+      problems.push(`${key}: ${oneLine(err)}`);
+    }
+  };
+  for (const setting of SETTINGS) {
+    if (!setting.env) continue;
+    read(setting.env, setting.parse, (value) => {
+      values[setting.name] = value;
+      given[setting.name] = env[setting.env as string]?.trim();
+    });
+  }
+  for (const wait of WAIT_SETTINGS)
+    read(wait.env, parseDuration, (value) => (timeouts[wait.wait] = value as number));
+  return { settings, timeouts, given, problems };
+}
+
+/** The runner's options for these settings; the entry point adds suites, reporters and its signal. */
+export function runOptionsFrom(
+  settings: RunSettings,
+): Omit<RunOptions, 'suites' | 'reporters' | 'signal'> {
+  return {
+    release: settings.release,
+    kubeconfig: settings.kubeconfig,
+    context: settings.context,
+    profile: settings.profile,
+    focus: settings.focus,
+    skip: settings.skip,
+    disruptive: settings.disruptive,
+    timeoutMs: settings.timeoutMs,
+    parallel: settings.parallel,
+    attestations: settings.attestations ? loadAttestations(settings.attestations) : undefined,
+    probeImage: settings.probeImage,
+    imagePrefix: settings.imagePrefix,
+  };
+}
