@@ -1,10 +1,6 @@
 /** The whole run as JSON, for machines. */
-import {
-  type Reporter,
-  type RunReport,
-  isBlocking,
-  summariseBySection,
-} from '../framework/result.js';
+import { type RunReport, isBlocking, summariseBySection } from '../framework/result.js';
+import { FileReporter } from './format.js';
 
 export function renderJson(report: RunReport): string {
   return JSON.stringify(
@@ -13,6 +9,7 @@ export function renderJson(report: RunReport): string {
       finishedAt: report.finishedAt,
       exitCode: report.exitCode,
       interrupted: report.interrupted,
+      interruption: report.interruption,
       counts: report.counts,
       sections: summariseBySection(report.results),
       results: report.results.map((r) => ({
@@ -27,6 +24,7 @@ export function renderJson(report: RunReport): string {
         referenceImplementationTrace: r.row.referenceImplementationTrace,
         note: r.row.note,
         kind: r.kind,
+        observes: r.observes,
         status: r.status,
         blocking: isBlocking(r),
         message: r.message,
@@ -35,6 +33,7 @@ export function renderJson(report: RunReport): string {
         evidence: r.evidence,
         durationMs: r.durationMs,
         startedAt: r.startedAt,
+        interruption: r.interruption,
         log: r.log,
       })),
     },
@@ -43,13 +42,8 @@ export function renderJson(report: RunReport): string {
   );
 }
 
-export class JsonReporter implements Reporter {
-  readonly name = 'json';
-  constructor(
-    private readonly path: string,
-    private readonly write: (path: string, text: string) => void,
-  ) {}
-  onRunEnd(report: RunReport): void {
-    this.write(this.path, renderJson(report) + '\n');
+export class JsonReporter extends FileReporter {
+  constructor(path: string, write: (path: string, text: string) => void) {
+    super('json', path, write, (report) => renderJson(report) + '\n');
   }
 }

@@ -1,12 +1,13 @@
 /**
  * JUnit XML through junit-report-builder: one testcase per result, classname
- * the section, properties for level, condition, traces, release and kind,
- * the check's log as system-out.
+ * the section, properties for level, condition, traces, release, kind and
+ * what the check observes; system-out opens with that sentence (Sonobuoy
+ * shows system-out, not properties) and carries the check's log.
  */
 import junitModule from 'junit-report-builder';
 import type { Builder, TestCase } from 'junit-report-builder';
-import { evidenceText, testName } from './format.js';
-import { type Reporter, type RunReport, NOT_IMPLEMENTED_REASON } from '../framework/result.js';
+import { evidenceText, FileReporter, testName } from './format.js';
+import { type RunReport, NOT_IMPLEMENTED_REASON } from '../framework/result.js';
 
 /** The package is CommonJS whose module.exports is the builder; its typings disagree under NodeNext. */
 const junit = junitModule as unknown as Builder;
@@ -57,6 +58,8 @@ export function renderJUnit(report: RunReport): string {
       .property('kind', result.kind)
       .property('status', result.status);
     if (row.note) testCase.property('note', row.note);
+    if (result.observes) testCase.property('observes', result.observes);
+    if (result.interruption) testCase.property('interruption', result.interruption.cause);
     const evidence = evidenceText(result);
     switch (result.status) {
       case 'failed':
@@ -79,6 +82,7 @@ export function renderJUnit(report: RunReport): string {
         break;
     }
     const out = [
+      ...(result.observes ? [`observes: ${result.observes}`] : []),
       ...result.log,
       ...(result.status === 'passed' && evidence ? [`evidence:\n${evidence}`] : []),
     ].join('\n');
@@ -87,13 +91,8 @@ export function renderJUnit(report: RunReport): string {
   return builder.build();
 }
 
-export class JUnitReporter implements Reporter {
-  readonly name = 'junit';
-  constructor(
-    private readonly path: string,
-    private readonly write: (path: string, text: string) => void,
-  ) {}
-  onRunEnd(report: RunReport): void {
-    this.write(this.path, renderJUnit(report));
+export class JUnitReporter extends FileReporter {
+  constructor(path: string, write: (path: string, text: string) => void) {
+    super('junit', path, write, renderJUnit);
   }
 }

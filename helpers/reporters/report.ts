@@ -1,11 +1,6 @@
 /** The human conformance report: Markdown, or HTML when the path ends in .html. */
-import {
-  summariseBySection,
-  type CheckResult,
-  type Reporter,
-  type RunReport,
-} from '../framework/result.js';
-import { evidenceText, statusWord, testName } from './format.js';
+import { summariseBySection, type CheckResult, type RunReport } from '../framework/result.js';
+import { evidenceText, FileReporter, statusWord, testName } from './format.js';
 
 export function renderMarkdown(report: RunReport): string {
   const { info, counts } = report;
@@ -46,6 +41,7 @@ function resultMarkdown(result: CheckResult): string[] {
     '',
     `> ${row.text}`,
     '',
+    ...(result.observes ? [`- Observes: ${result.observes}`] : []),
     `- Status: **${result.status}** — ${result.message}`,
     `- Kind: ${result.kind}; level: ${row.level}; condition: ${row.condition ?? 'none'}; profile: ${row.profile ?? 'any'}`,
     `- Requirement trace: ${row.requirementTrace ?? 'none'}; reference implementation trace: ${row.referenceImplementationTrace ?? 'none'}`,
@@ -66,7 +62,7 @@ export function renderHtml(report: RunReport): string {
   const rows = report.results
     .map((r) => {
       const evidence = evidenceText(r);
-      return `<tr class="${r.status}"><td>${escapeHtml(r.sectionTitle)}</td><td><b>${escapeHtml(testName(r.row))}</b><br><small>${escapeHtml(r.row.text)}</small>${r.row.note ? `<br><i>${escapeHtml(r.row.note)}</i>` : ''}</td><td>${escapeHtml(r.kind)}</td><td>${statusWord[r.status]}</td><td>${escapeHtml(r.message)}${evidence ? `<details><summary>evidence</summary><pre>${escapeHtml(evidence)}</pre></details>` : ''}</td><td>${escapeHtml(r.row.requirementTrace ?? '')}<br>${escapeHtml(r.row.referenceImplementationTrace ?? '')}</td></tr>`;
+      return `<tr class="${r.status}"><td>${escapeHtml(r.sectionTitle)}</td><td><b>${escapeHtml(testName(r.row))}</b><br><small>${escapeHtml(r.row.text)}</small>${r.observes ? `<br><small>Observes: ${escapeHtml(r.observes)}</small>` : ''}${r.row.note ? `<br><i>${escapeHtml(r.row.note)}</i>` : ''}</td><td>${escapeHtml(r.kind)}</td><td>${statusWord[r.status]}</td><td>${escapeHtml(r.message)}${evidence ? `<details><summary>evidence</summary><pre>${escapeHtml(evidence)}</pre></details>` : ''}</td><td>${escapeHtml(r.row.requirementTrace ?? '')}<br>${escapeHtml(r.row.referenceImplementationTrace ?? '')}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -82,16 +78,10 @@ ${rows}
 `;
 }
 
-export class ConformanceReportReporter implements Reporter {
-  readonly name = 'report';
-  constructor(
-    private readonly path: string,
-    private readonly write: (path: string, text: string) => void,
-  ) {}
-  onRunEnd(report: RunReport): void {
-    this.write(
-      this.path,
-      this.path.endsWith('.html') ? renderHtml(report) : renderMarkdown(report),
+export class ConformanceReportReporter extends FileReporter {
+  constructor(path: string, write: (path: string, text: string) => void) {
+    super('report', path, write, (report, file) =>
+      file.endsWith('.html') ? renderHtml(report) : renderMarkdown(report),
     );
   }
 }
