@@ -37,7 +37,7 @@ import {
 } from '../helpers/k8s/discovery.js';
 import { etcdNamespace, etcdSelector, observeEtcd } from '../helpers/probes/etcd.js';
 import { extendedResources } from '../helpers/k8s/extended-resources.js';
-import type { NamespaceHandle, Started, Tweak } from '../helpers/k8s/namespace-handle.js';
+import type { NamespaceHandle, Tweak } from '../helpers/k8s/namespace-handle.js';
 import { allowedClient, otherClient, runPolicyScenario } from '../helpers/probes/network-policy.js';
 import {
   attemptUntil,
@@ -56,7 +56,8 @@ import {
   waitForLoadBalancerAddress,
 } from '../helpers/probes/publishing.js';
 import { clusterIpService, waitForReadyEndpoints } from '../helpers/probes/service.js';
-import { pinToNode, withResources } from '../helpers/probes/tweaks.js';
+import { pinToNode, withPodLabels, withResources } from '../helpers/probes/tweaks.js';
+import { mustAllStart } from '../helpers/framework/preconditions.js';
 import {
   gateEnabled,
   readKubeletConfigs,
@@ -81,7 +82,7 @@ import {
 } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { endWith, fail, pass, skip, type Evidence } from '../helpers/framework/result.js';
+import { fail, pass, skip } from '../helpers/framework/result.js';
 
 /** GA group versions every supported Kubernetes release serves. */
 export const requiredGaGroupVersions = [
@@ -555,7 +556,7 @@ export default defineSuite('kubernetes', (spec) => {
       const allowedLabels = { [roleLabel]: 'allowed-client' };
       const [server] = await Promise.all([
         ns.pods.createRunning(netexecServerPod(ctx, 'server', serverLabels, serverPort)),
-        ns.pods.createRunning(sleeperPod(ctx, allowedClient), withLabels(allowedLabels)),
+        ns.pods.createRunning(sleeperPod(ctx, allowedClient), withPodLabels(allowedLabels)),
         ns.pods.createRunning(sleeperPod(ctx, otherClient)),
       ]);
       const scenario = await runPolicyScenario(ctx, ns.pods, {
@@ -910,12 +911,6 @@ const requireDualStack: Tweak<V1Service> = (service) => {
   };
 };
 
-function withLabels(labels: Record<string, string>): Tweak<V1Pod> {
-  return (pod) => {
-    pod.metadata = { ...pod.metadata, labels: { ...pod.metadata?.labels, ...labels } };
-  };
-}
-
 /**
  * Connects from the "client" pod to host:port until the server is reached or
  * the endpoints deadline passes (the data path may lag the API), and returns
@@ -939,12 +934,6 @@ async function reachWithin(
   if (last.outcome === 'not-observed')
     throw new Error(`could not observe whether the client reaches ${last.target}: ${last.detail}`);
   return last;
-}
-
-/** Every pod started, or the check ends: fail(expected, why each other one did not start). */
-function mustAllStart(started: readonly Started[], expected: string, evidence: Evidence): void {
-  const notStarted = started.flatMap((s) => (s.started ? [] : [`${s.name}: ${s.reason}`]));
-  if (notStarted.length > 0) endWith(fail(expected, notStarted.join('; '), evidence));
 }
 
 /** "search ns.svc.cluster.local svc.cluster.local ..." -> "cluster.local" */

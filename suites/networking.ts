@@ -65,11 +65,10 @@ import {
   serverOnNode,
   spreadWorkers,
   startCrossNodePair,
-  withPodLabels,
   type CrossNodePair,
   type PairOutcome,
 } from '../helpers/probes/pod-network.js';
-import { pinToNode, withResources } from '../helpers/probes/tweaks.js';
+import { pinToNode, withPodLabels, withResources } from '../helpers/probes/tweaks.js';
 import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { endWith, fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
@@ -79,7 +78,7 @@ import {
   multiplexerUsed,
   unrequestedAttachments,
 } from './rules/networking-attachments.js';
-import { mustStart } from './rules/networking-preconditions.js';
+import { mustStart } from '../helpers/framework/preconditions.js';
 import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
 
 const nad = resourceName(NAD_GROUP, NAD_PLURAL);

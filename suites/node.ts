@@ -29,7 +29,7 @@ import { formatBytes, parseQuantity } from '../helpers/k8s/quantity.js';
 import { fail, pass, skip } from '../helpers/framework/result.js';
 import { machineProbePod, readMachine } from '../helpers/probes/virtualisation.js';
 import { hugePageUsed, nodesLacking } from './rules/hugepages.js';
-import { mustStart } from './rules/networking-preconditions.js';
+import { mustStart } from '../helpers/framework/preconditions.js';
 import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
 import { judgeVirtualisation } from './rules/node-virtualisation.js';
 

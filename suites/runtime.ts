@@ -9,11 +9,10 @@
  * each Ready, schedulable node runs to completion, which only happens when the
  * kubelet can drive that runtime through the CRI.
  */
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { Tweak } from '../helpers/k8s/namespace-handle.js';
+import type { V1Node } from '@kubernetes/client-node';
 import { restrictedPod } from '../helpers/probes/pod.js';
 import { runToCompletion } from '../helpers/probes/pod-completion.js';
-import { pinToNode } from '../helpers/probes/tweaks.js';
+import { pinToNode, toleratingEveryTaint } from '../helpers/probes/tweaks.js';
 import { readKubeletConfigs } from '../helpers/k8s/kubelet-config.js';
 import { isReady, listNodes, nodeName } from '../helpers/k8s/nodes.js';
 import {
@@ -24,11 +23,6 @@ import {
 import { defineSuite } from '../helpers/framework/registry.js';
 import { fail, pass } from '../helpers/framework/result.js';
 import { judgeRuntimeFeatures, parseRuntimeVersion } from './rules/oci.js';
-
-/** The CRI probe runs on every Ready node, tainted or not. */
-const toleratingEveryTaint: Tweak<V1Pod> = (pod) => {
-  pod.spec!.tolerations = [{ operator: 'Exists' }];
-};
 
 export default defineSuite('runtime', (spec) => {
   spec(

@@ -23,7 +23,7 @@ import { randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { fail, pass, skip } from '../helpers/framework/result.js';
 import { waitFor } from '../helpers/k8s/wait.js';
-import { mustStart } from './rules/networking-preconditions.js';
+import { mustStart } from '../helpers/framework/preconditions.js';
 
 const defaultClassAnnotation = 'storageclass.kubernetes.io/is-default-class';
 

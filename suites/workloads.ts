@@ -26,7 +26,7 @@ import { defineSuite } from '../helpers/framework/registry.js';
 import { fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
 import { judgeControlPlaneOutage, OUTAGE_SECONDS } from './rules/control-plane-outage.js';
 import { unrequestedAttachments } from './rules/networking-attachments.js';
-import { mustStart } from './rules/networking-preconditions.js';
+import { mustStart } from '../helpers/framework/preconditions.js';
 import { judgeGroup, type ParameterGroup } from './rules/oci.js';
 
 const groupObserves = (what: string) =>

@@ -84,13 +84,6 @@ export function inCidr(ip: string, cidr: string): boolean {
   return list.check(ip, family);
 }
 
-/** Extra labels on the pod (NetworkPolicies select clients by them). */
-export function withPodLabels(labels: Record<string, string>): Tweak<V1Pod> {
-  return (pod) => {
-    pod.metadata = { ...pod.metadata, labels: { ...pod.metadata?.labels, ...labels } };
-  };
-}
-
 /** A netexec server pinned to `node`, labelled `labels`. */
 export function serverOnNode(
   ctx: CheckContext,

@@ -68,3 +68,15 @@ export function withAnnotations(annotations: Record<string, string>): Tweak<V1Po
     };
   };
 }
+
+/** Extra labels on the pod (NetworkPolicies select clients by them). */
+export function withPodLabels(labels: Record<string, string>): Tweak<V1Pod> {
+  return (pod) => {
+    pod.metadata = { ...pod.metadata, labels: { ...pod.metadata?.labels, ...labels } };
+  };
+}
+
+/** Tolerates every taint, so the pod can land on control-plane and tainted nodes too. */
+export const toleratingEveryTaint: Tweak<V1Pod> = (pod) => {
+  pod.spec!.tolerations = [{ operator: 'Exists' }];
+};

@@ -9,7 +9,7 @@ import type { CheckContext } from '../framework/context.js';
 import { applyTweaks, type Pods } from '../k8s/namespace-handle.js';
 import { parseKeyValues } from './key-value.js';
 import { sleeperPod } from './pod.js';
-import { pinToNode } from './tweaks.js';
+import { pinToNode, toleratingEveryTaint } from './tweaks.js';
 
 export const virtualisationScript = `
 echo hypervisorflag=$(grep -m1 -c -w hypervisor /proc/cpuinfo)
@@ -38,12 +38,7 @@ export function parseMachineReport(output: string): MachineReport {
 
 /** A sleeper to run the script in, pinned to `node` and tolerating every taint (control planes too). */
 export function machineProbePod(ctx: CheckContext, name: string, node: V1Node): V1Pod {
-  return applyTweaks(sleeperPod(ctx, name), [
-    pinToNode(node),
-    (pod) => {
-      pod.spec!.tolerations = [{ operator: 'Exists' }];
-    },
-  ]);
+  return applyTweaks(sleeperPod(ctx, name), [pinToNode(node), toleratingEveryTaint]);
 }
 
 /** Runs the script in a pod made by machineProbePod. */

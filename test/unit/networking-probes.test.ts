@@ -19,15 +19,12 @@ import {
   requestNetworks,
 } from '../../helpers/probes/network-attachment.js';
 import { sleeperPod } from '../../helpers/probes/pod.js';
-import {
-  serverOnNode,
-  startCrossNodePair,
-  withPodLabels,
-} from '../../helpers/probes/pod-network.js';
+import { serverOnNode, startCrossNodePair } from '../../helpers/probes/pod-network.js';
 import { machineProbePod, readMachine } from '../../helpers/probes/virtualisation.js';
 import { hugePageUsed } from '../../suites/rules/hugepages.js';
 import { attachmentSeen, multiplexerUsed } from '../../suites/rules/networking-attachments.js';
-import { mustStart } from '../../suites/rules/networking-preconditions.js';
+import { mustStart } from '../../helpers/framework/preconditions.js';
+import { withPodLabels } from '../../helpers/probes/tweaks.js';
 import { judgeVirtualisation } from '../../suites/rules/node-virtualisation.js';
 
 const ctx = { labels: { run: 'r1' }, probeImage: 'probe:1' } as unknown as CheckContext;
