@@ -10,6 +10,7 @@ import {
   SETTINGS,
   settingsFromEnv,
   WAIT_SETTINGS,
+  type AnySetting,
   type RunSettings,
 } from '../../helpers/framework/settings.js';
 import type { Timeouts } from '../../helpers/framework/timeouts.js';
@@ -24,9 +25,17 @@ export interface PluginEnvKey {
   description: string;
 }
 
+/** The key's help: the setting's, with its choices and what the key adds. */
+function describe(setting: AnySetting): string {
+  const choices = setting.choices ? `; one of ${setting.choices.join(', ')}` : '';
+  return `${setting.help}${choices}${setting.envNote ? `; ${setting.envNote}` : ''}`;
+}
+
 /** The configuration keys, for --plugin-env ra2.KEY=VALUE; docs/sonobuoy.md lists the same. */
 export const PLUGIN_ENV_KEYS: readonly PluginEnvKey[] = [
-  ...SETTINGS.flatMap((s) => (s.env ? [{ name: s.env, default: s.shown, description: s.help }] : [])),
+  ...SETTINGS.flatMap((s) =>
+    s.env ? [{ name: s.env, default: s.shown, description: describe(s) }] : [],
+  ),
   ...WAIT_SETTINGS.map((w) => ({ name: w.env, default: w.shown, description: w.help })),
 ];
 

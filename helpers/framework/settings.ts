@@ -50,6 +50,8 @@ export interface Setting<K extends keyof RunSettings = keyof RunSettings> {
   /** The plugin's environment key; absent for CLI-only settings. */
   env?: string;
   help: string;
+  /** What the plugin's key adds to the help (how a switch or a path is written there). */
+  envNote?: string;
   /** Reads one value as a user writes it; throws UsageError saying what is wrong. */
   parse: (text: string) => RunSettings[K];
   default: RunSettings[K];
@@ -125,7 +127,7 @@ export const SETTINGS: readonly AnySetting[] = [
     name: 'profile',
     flag: '--profile <profile>',
     env: 'RA2_PROFILE',
-    help: 'Anuket profile to check: basic, network-intensive or auto (read from the nodes)',
+    help: "Anuket profile to check (auto: read from the nodes' labels)",
     parse: oneOf(PROFILE_CHOICES),
     default: 'auto',
     shown: 'auto',
@@ -155,7 +157,8 @@ export const SETTINGS: readonly AnySetting[] = [
     name: 'disruptive',
     flag: '--disruptive',
     env: 'RA2_DISRUPTIVE',
-    help: 'also run disruptive checks (as a key: true or false)',
+    help: 'also run disruptive checks',
+    envNote: 'true or false',
     parse: trueOrFalse,
     default: false,
     shown: 'false',
@@ -219,12 +222,15 @@ export const SETTINGS: readonly AnySetting[] = [
     default: 1,
     shown: '1',
   },
-  optionalText(
-    'attestations',
-    '--attestations <file>',
-    'RA2_ATTESTATIONS',
-    'YAML or JSON evidence for attest checks (in the plugin: a path inside the pod; mount it with extra-volumes)',
-  ),
+  {
+    ...optionalText(
+      'attestations',
+      '--attestations <file>',
+      'RA2_ATTESTATIONS',
+      'YAML or JSON evidence for attest checks',
+    ),
+    envNote: 'its path inside the pod (mount the file with extra-volumes)',
+  },
 ];
 
 export function settingNamed<K extends keyof RunSettings>(name: K): Setting<K> {
