@@ -152,30 +152,26 @@ export function describeApiError(err: unknown, server: string): string {
   return `cannot talk to the API server at ${server}: ${detail}${code ? ` (${code})` : ''}`;
 }
 
-/** What a run must be allowed to do; checked up front with SelfSubjectAccessReviews. */
-export const requiredPermissions: readonly {
+export interface Permission {
   verb: string;
   resource: string;
   group?: string;
   subresource?: string;
-}[] = [
-  { verb: 'list', resource: 'nodes' },
-  { verb: 'list', resource: 'pods' },
-  { verb: 'create', resource: 'namespaces' },
-  { verb: 'delete', resource: 'namespaces' },
-  { verb: 'list', resource: 'namespaces' },
-  { verb: 'create', resource: 'pods' },
+}
+
+const allowed = (verb: string, group: string | undefined, ...resources: string[]): Permission[] =>
+  resources.map((resource) => ({ verb, resource, ...(group ? { group } : {}) }));
+
+/** What a run must be allowed to do; checked up front with SelfSubjectAccessReviews. */
+export const requiredPermissions: readonly Permission[] = [
+  ...allowed('list', undefined, 'nodes', 'pods', 'namespaces', 'events'),
+  ...allowed('create', undefined, 'namespaces', 'pods', 'services', 'configmaps', 'secrets'),
+  ...allowed('create', undefined, 'persistentvolumeclaims'),
+  ...allowed('delete', undefined, 'namespaces'),
   { verb: 'create', resource: 'pods', subresource: 'exec' },
-  { verb: 'create', resource: 'services' },
-  { verb: 'create', resource: 'configmaps' },
-  { verb: 'create', resource: 'secrets' },
-  { verb: 'create', resource: 'persistentvolumeclaims' },
-  { verb: 'list', resource: 'events' },
-  { verb: 'list', resource: 'storageclasses', group: 'storage.k8s.io' },
-  // The run's heartbeat (liveness.ts) and the reading of other runs' heartbeats.
-  { verb: 'create', resource: 'leases', group: 'coordination.k8s.io' },
-  { verb: 'get', resource: 'leases', group: 'coordination.k8s.io' },
-  { verb: 'update', resource: 'leases', group: 'coordination.k8s.io' },
+  ...allowed('list', 'storage.k8s.io', 'storageclasses'),
+  // The run's heartbeat (heartbeat.ts) and the reading of other runs' heartbeats.
+  ...['create', 'get', 'update'].flatMap((verb) => allowed(verb, 'coordination.k8s.io', 'leases')),
 ];
 
 /**

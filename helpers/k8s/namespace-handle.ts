@@ -209,24 +209,19 @@ export class NamespaceHandle {
   }
 
   async createService(service: V1Service, ...tweaks: Tweak<V1Service>[]): Promise<V1Service> {
-    const body = labelled(this.env, applyTweaks(service, tweaks));
-    const created = await this.env.core.createNamespacedService({ namespace: this.name, body });
-    this.env.log(`Created service ${this.name}/${created.metadata?.name ?? ''}`);
-    return created;
+    return this.make('service', service, tweaks, (body) =>
+      this.env.core.createNamespacedService({ namespace: this.name, body }),
+    );
   }
 
   async createClaim(
     claim: V1PersistentVolumeClaim,
     ...tweaks: Tweak<V1PersistentVolumeClaim>[]
   ): Promise<V1PersistentVolumeClaim> {
-    const body = labelled(this.env, applyTweaks(claim, tweaks));
-    const created = await this.env.core.createNamespacedPersistentVolumeClaim({
-      namespace: this.name,
-      body,
-    });
-    this.env.log(
-      `Created PVC ${this.name}/${created.metadata?.name ?? ''} (class ${created.spec?.storageClassName ?? 'default'})`,
+    const created = await this.make('PVC', claim, tweaks, (body) =>
+      this.env.core.createNamespacedPersistentVolumeClaim({ namespace: this.name, body }),
     );
+    this.env.log(`  class ${created.spec?.storageClassName ?? 'default'}`);
     return created;
   }
 
@@ -234,39 +229,50 @@ export class NamespaceHandle {
     policy: V1NetworkPolicy,
     ...tweaks: Tweak<V1NetworkPolicy>[]
   ): Promise<V1NetworkPolicy> {
-    const body = labelled(this.env, applyTweaks(policy, tweaks));
-    const created = await this.env.kc
-      .makeApiClient(NetworkingV1Api)
-      .createNamespacedNetworkPolicy({ namespace: this.name, body });
-    this.env.log(`Created NetworkPolicy ${this.name}/${created.metadata?.name ?? ''}`);
-    return created;
+    return this.make('NetworkPolicy', policy, tweaks, (body) =>
+      this.networking().createNamespacedNetworkPolicy({ namespace: this.name, body }),
+    );
   }
 
   async createIngress(ingress: V1Ingress, ...tweaks: Tweak<V1Ingress>[]): Promise<V1Ingress> {
-    const body = labelled(this.env, applyTweaks(ingress, tweaks));
-    const created = await this.env.kc
-      .makeApiClient(NetworkingV1Api)
-      .createNamespacedIngress({ namespace: this.name, body });
-    this.env.log(`Created Ingress ${this.name}/${created.metadata?.name ?? ''}`);
-    return created;
+    return this.make('Ingress', ingress, tweaks, (body) =>
+      this.networking().createNamespacedIngress({ namespace: this.name, body }),
+    );
   }
 
   async createAttachment(
     attachment: NetworkAttachment,
     ...tweaks: Tweak<NetworkAttachment>[]
-  ): Promise<void> {
-    const body = labelled(this.env, applyTweaks(attachment, tweaks));
-    await this.env.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: NAD_GROUP,
-      version: NAD_VERSION,
-      namespace: this.name,
-      plural: NAD_PLURAL,
-      body: {
-        apiVersion: `${NAD_GROUP}/${NAD_VERSION}`,
-        kind: 'NetworkAttachmentDefinition',
-        ...body,
-      },
+  ): Promise<NetworkAttachment> {
+    return this.make('NetworkAttachmentDefinition', attachment, tweaks, async (body) => {
+      await this.env.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+        group: NAD_GROUP,
+        version: NAD_VERSION,
+        namespace: this.name,
+        plural: NAD_PLURAL,
+        body: {
+          apiVersion: `${NAD_GROUP}/${NAD_VERSION}`,
+          kind: 'NetworkAttachmentDefinition',
+          ...body,
+        },
+      });
+      return body;
     });
-    this.env.log(`Created NetworkAttachmentDefinition ${this.name}/${body.metadata.name}`);
+  }
+
+  /** Template + tweaks -> labelled with the run -> created, and logged. */
+  private async make<T extends Metadata>(
+    kind: string,
+    template: T,
+    tweaks: readonly Tweak<T>[],
+    create: (body: T) => Promise<T>,
+  ): Promise<T> {
+    const created = await create(labelled(this.env, applyTweaks(template, tweaks)));
+    this.env.log(`Created ${kind} ${this.name}/${created.metadata?.name ?? ''}`);
+    return created;
+  }
+
+  private networking(): NetworkingV1Api {
+    return this.env.kc.makeApiClient(NetworkingV1Api);
   }
 }
