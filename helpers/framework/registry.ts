@@ -82,6 +82,11 @@ export function bindSuites(catalog: Catalog, suites: readonly Suite[]): Check[] 
       if (!todo && options.kind !== 'attest' && !body) {
         throw new CheckDeclarationError(`${options.kind} check ${id} needs a body`);
       }
+      if (!todo && options.kind !== 'attest' && !options.observes?.trim()) {
+        throw new CheckDeclarationError(
+          `${options.kind} check ${id} needs an observes sentence: what it looks at, to hold against the RA2 text`,
+        );
+      }
       checks.set(id, {
         row,
         options: { disruptive: false, podSecurity: 'restricted', observes: '', ...options },

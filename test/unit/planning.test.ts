@@ -17,7 +17,7 @@ describe('planning a run', () => {
       /Network Intensive/,
     );
     const probe = defineSuite('node', (spec) =>
-      spec('ra2.ch.001', { kind: 'probe' }, () => Promise.resolve(pass('ok'))),
+      spec('ra2.ch.001', { kind: 'probe', observes: 'x' }, () => Promise.resolve(pass('ok'))),
     );
     const only = bindSuites(catalog, [probe]);
     expect(
@@ -32,7 +32,9 @@ describe('planning a run', () => {
 
   it('skips disruptive checks unless --disruptive', () => {
     const disruptive = defineSuite('workloads', (spec) =>
-      spec('ra2.app.008', { kind: 'probe', disruptive: true }, () => Promise.resolve(pass('ok'))),
+      spec('ra2.app.008', { kind: 'probe', observes: 'x', disruptive: true }, () =>
+        Promise.resolve(pass('ok')),
+      ),
     );
     const only = bindSuites(catalog, [disruptive]);
     const skipped = planChecks(only, {

@@ -40,7 +40,7 @@ describe('check registry', () => {
 
   it('throws at load time for an unknown id', () => {
     const bad = defineSuite('node', (spec) =>
-      spec('ra2.ch.999', { kind: 'inspect' }, () => Promise.resolve(pass('x'))),
+      spec('ra2.ch.999', { kind: 'inspect', observes: 'x' }, () => Promise.resolve(pass('x'))),
     );
     expect(() => bindSuites(catalog, [bad])).to.throw(
       CheckDeclarationError,
@@ -62,8 +62,24 @@ describe('check registry', () => {
   });
 
   it('refuses a probe without a body', () => {
-    const empty = defineSuite('node', (spec) => spec('ra2.ch.001', { kind: 'probe' }));
+    const empty = defineSuite('node', (spec) =>
+      spec('ra2.ch.001', { kind: 'probe', observes: 'huge pages' }),
+    );
     expect(() => bindSuites(catalog, [empty])).to.throw(CheckDeclarationError, /needs a body/);
+  });
+
+  it('refuses a probe or inspect check that does not say what it observes', () => {
+    const silent = defineSuite('node', (spec) =>
+      spec('ra2.ch.010', { kind: 'inspect' }, () => Promise.resolve(pass('x'))),
+    );
+    expect(() => bindSuites(catalog, [silent])).to.throw(CheckDeclarationError, /observes/);
+    const attest = defineSuite('node', (spec) => spec('ra2.ch.002', { kind: 'attest' }));
+    expect(() => bindSuites(catalog, [attest])).not.to.throw();
+  });
+
+  it('has an observes sentence on every probe and inspect row', () => {
+    const silent = checks.filter((c) => c.options.kind !== 'attest' && !c.options.observes);
+    expect(silent.map((c) => c.row.id)).to.deep.equal([]);
   });
 
   it('defaults to restricted pod security and non-disruptive', () => {
