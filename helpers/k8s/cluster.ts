@@ -4,14 +4,19 @@
  * the credentials can do what a run needs before any check starts.
  */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import {
   ApiException,
   AuthorizationV1Api,
   CoreV1Api,
   KubeConfig,
   VersionApi,
+  type ApiConstructor,
+  type ApiType,
 } from '@kubernetes/client-node';
 import { EnvironmentError, oneLine } from './errors.js';
+import { retrying } from './retry.js';
 
 export interface Cluster {
   kc: KubeConfig;
@@ -20,79 +25,145 @@ export interface Cluster {
   server: string;
   /** Context name, or "in-cluster". */
   contextName: string;
+  /**
+   * Where the credentials came from, for the run's first line: "--kubeconfig
+   * /path", "KUBECONFIG=/a:/b", "/home/me/.kube/config" or "in-cluster service account".
+   */
+  source: string;
 }
 
 export interface ConnectOptions {
   kubeconfig?: string;
   context?: string;
-  /** For tests: pretend to be (or not be) inside a pod. */
+  /** For tests: the environment (KUBECONFIG, HOME, KUBERNETES_SERVICE_HOST). */
   env?: NodeJS.ProcessEnv;
+  /** For tests: a directory standing for / when looking for the service account's files. */
+  inClusterRoot?: string;
 }
 
+/** The service account's files, as client-node's loadFromCluster reads them. */
 const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+export const IN_CLUSTER_SOURCE = 'in-cluster service account';
+
 /**
- * --kubeconfig/--context when given; otherwise the in-cluster service account
- * when running in a pod; otherwise the default kubeconfig's current context.
+ * A KubeConfig whose API clients retry transient errors (retry.ts): every
+ * client a check makes from the cluster's kc gets it, in this one place.
+ */
+class RetryingKubeConfig extends KubeConfig {
+  override makeApiClient<T extends ApiType>(apiClientType: ApiConstructor<T>): T {
+    return retrying(super.makeApiClient(apiClientType));
+  }
+}
+
+/** Reads the files of a KUBECONFIG list as kubectl does: the first file to set a name or the current context wins. */
+function loadMerged(kc: KubeConfig, files: readonly string[]): void {
+  kc.loadFromFile(files[0] as string);
+  for (const file of files.slice(1)) {
+    const next = new KubeConfig();
+    next.loadFromFile(file);
+    const missing = <T extends { name: string }>(have: readonly T[], more: readonly T[]) =>
+      more.filter((item) => !have.some((known) => known.name === item.name));
+    kc.loadFromOptions({
+      clusters: [...kc.clusters, ...missing(kc.clusters, next.clusters)],
+      users: [...kc.users, ...missing(kc.users, next.users)],
+      contexts: [...kc.contexts, ...missing(kc.contexts, next.contexts)],
+      currentContext: kc.currentContext || next.currentContext,
+    });
+  }
+}
+
+/** Where a run finds its credentials, in kubectl's order. */
+type Credentials =
+  | { source: string; files: string[] }
+  | { source: typeof IN_CLUSTER_SOURCE; root: string }
+  | undefined;
+
+/**
+ * kubectl's order: --kubeconfig, then KUBECONFIG (a list; files that do not
+ * exist are ignored), then ~/.kube/config, then the in-cluster service account.
+ */
+export function findCredentials(options: ConnectOptions = {}): Credentials {
+  const env = options.env ?? process.env;
+  if (options.kubeconfig) {
+    if (!existsSync(options.kubeconfig)) {
+      throw new EnvironmentError(`kubeconfig ${options.kubeconfig} does not exist`);
+    }
+    return { source: `--kubeconfig ${options.kubeconfig}`, files: [options.kubeconfig] };
+  }
+  if (env.KUBECONFIG) {
+    const files = env.KUBECONFIG.split(path.delimiter).filter((f) => f && existsSync(f));
+    if (files.length === 0) {
+      throw new EnvironmentError(`KUBECONFIG=${env.KUBECONFIG} names no file that exists`);
+    }
+    return { source: `KUBECONFIG=${env.KUBECONFIG}`, files };
+  }
+  const home = path.join(env.HOME ?? homedir(), '.kube', 'config');
+  if (existsSync(home)) return { source: home, files: [home] };
+  const root = options.inClusterRoot ?? '';
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(`${root}${serviceAccountToken}`)) {
+    return { source: IN_CLUSTER_SOURCE, root };
+  }
+  return undefined;
+}
+
+/**
+ * The kubeconfig in kubectl's order (findCredentials), with --context applied.
  * Throws EnvironmentError with one line for every way this can go wrong.
  */
 export function loadKubeConfig(options: ConnectOptions = {}): {
   kc: KubeConfig;
   contextName: string;
+  source: string;
 } {
-  const env = options.env ?? process.env;
-  const kc = new KubeConfig();
-  const inCluster =
-    !options.kubeconfig &&
-    !options.context &&
-    Boolean(env.KUBERNETES_SERVICE_HOST) &&
-    existsSync(serviceAccountToken);
+  const credentials = findCredentials(options);
+  if (!credentials) {
+    throw new EnvironmentError(
+      'no kubeconfig: pass --kubeconfig, set KUBECONFIG or create ~/.kube/config (or run in a pod with a service account)',
+    );
+  }
+  const kc = new RetryingKubeConfig();
+  const { source } = credentials;
   try {
-    if (options.kubeconfig) {
-      if (!existsSync(options.kubeconfig)) {
-        throw new EnvironmentError(`kubeconfig ${options.kubeconfig} does not exist`);
-      }
-      kc.loadFromFile(options.kubeconfig);
-    } else if (inCluster) {
-      kc.loadFromCluster();
-      return { kc, contextName: 'in-cluster' };
-    } else {
-      kc.loadFromDefault();
-    }
+    if ('root' in credentials) kc.loadFromCluster(credentials.root);
+    else loadMerged(kc, credentials.files);
   } catch (err) {
-    if (err instanceof EnvironmentError) throw err;
-    const where = options.kubeconfig ?? env.KUBECONFIG ?? '~/.kube/config';
+    const where = 'root' in credentials ? source : credentials.files.join(path.delimiter);
     throw new EnvironmentError(`cannot read kubeconfig ${where}: ${oneLine(err)}`);
+  }
+  if ('root' in credentials && !options.context) {
+    return { kc, contextName: 'in-cluster', source };
   }
 
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
       throw new EnvironmentError(
-        `context "${options.context}" does not exist in the kubeconfig (contexts: ${known.join(', ') || 'none'})`,
+        `context "${options.context}" does not exist in the kubeconfig (${source}; contexts: ${known.join(', ') || 'none'})`,
       );
     }
     kc.setCurrentContext(options.context);
   }
   const contextName = kc.getCurrentContext();
   if (!contextName || !kc.getContextObject(contextName)) {
-    throw new EnvironmentError('the kubeconfig has no current context; pass --context');
+    throw new EnvironmentError(`the kubeconfig (${source}) has no current context; pass --context`);
   }
   if (!kc.getCurrentCluster()) {
     throw new EnvironmentError(
       `context "${contextName}" names a cluster the kubeconfig does not define`,
     );
   }
-  return { kc, contextName };
+  return { kc, contextName, source };
 }
 
 export function connect(options: ConnectOptions = {}): Cluster {
-  const { kc, contextName } = loadKubeConfig(options);
+  const { kc, contextName, source } = loadKubeConfig(options);
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),
     server: kc.getCurrentCluster()?.server ?? 'unknown server',
     contextName,
+    source,
   };
 }
 
