@@ -1,8 +1,9 @@
 /**
  * The one runner shared by the CLI, the Sonobuoy entry point and the e2e
- * tests: plan the catalog's rows, connect and preflight, sweep leftovers, run
- * the checks with a per-check deadline and cleanup, stop at the run's
- * deadline or signal, and tell the reporters.
+ * tests: refuse --focus/--skip patterns that match no row, plan the catalog's
+ * rows, connect and preflight (the API, then the probe image when probes will
+ * run), sweep leftovers, run the checks with a per-check deadline and cleanup,
+ * stop at the run's deadline or signal, and tell the reporters.
  */
 import { loadCatalog, sectionOf, DEFAULT_RELEASE } from '../../catalog/index.js';
 import type { Catalog, CatalogRow, Profile } from '../../catalog/types.js';
@@ -17,9 +18,10 @@ import {
   type ConnectOptions,
 } from '../k8s/cluster.js';
 import type { CheckContext } from './context.js';
-import { EnvironmentError, oneLine } from '../k8s/errors.js';
+import { EnvironmentError, oneLine, PodEnvironmentError } from '../k8s/errors.js';
+import { checkProbeImage } from './image-preflight.js';
 import { DEFAULT_PROBE_IMAGE, withImagePrefix } from './images.js';
-import { newRunId, runLabels } from './labels.js';
+import { componentLabel, newRunId, runControlLabels, runLabels } from './labels.js';
 import { removeLeftovers } from './leftovers.js';
 import { RunHeartbeat } from './heartbeat.js';
 import { createCheckNamespace } from './namespace.js';
@@ -37,7 +39,7 @@ import {
   type Verdict,
 } from './result.js';
 import { bindSuites, type Check, type Suite } from './registry.js';
-import { needsCluster, planChecks, type Plan } from './selection.js';
+import { needsCluster, planChecks, requireMatches, type Plan } from './selection.js';
 import { formatDuration } from '../k8s/duration.js';
 import { defaultTimeouts, type Timeouts } from './timeouts.js';
 import { NamespaceHandle } from '../k8s/namespace-handle.js';
@@ -69,8 +71,10 @@ export interface RunOptions {
   suites: readonly Suite[];
   /** Replaces connect() (tests). */
   connectCluster?: (options: ConnectOptions) => Cluster;
-  /** Skips preflight (tests with a fake cluster). */
+  /** Skips preflight, the API's and the probe image's (tests with a fake cluster). */
   skipPreflight?: boolean;
+  /** How long the probe image may take to run before the run stops (image-preflight.ts). */
+  imagePreflightTimeoutMs?: number;
   timeouts?: Partial<Timeouts>;
 }
 
@@ -187,6 +191,10 @@ async function runUntilStopped(
   const focus = options.focus ?? [];
   const skipPatterns = options.skip ?? [];
   const choice = options.profile ?? 'auto';
+  requireMatches(
+    checks.map((check) => check.row.id),
+    { focus, skip: skipPatterns },
+  );
 
   // Connect only if some row needs the cluster (or the profile must be read from it).
   const provisional = planChecks(checks, {
@@ -257,6 +265,10 @@ async function runUntilStopped(
     }
   }
 
+  const probeImage = withImagePrefix(
+    options.probeImage ?? DEFAULT_PROBE_IMAGE,
+    options.imagePrefix,
+  );
   const results: CheckResult[] = new Array<CheckResult>(plans.length);
   let next = 0;
   const parallel = Math.max(1, options.parallel ?? 1);
@@ -287,10 +299,7 @@ async function runUntilStopped(
           runId,
           profile,
           timeouts,
-          probeImage: withImagePrefix(
-            options.probeImage ?? DEFAULT_PROBE_IMAGE,
-            options.imagePrefix,
-          ),
+          probeImage,
           attestations: options.attestations,
           runSignal: stop.signal,
         });
@@ -300,6 +309,18 @@ async function runUntilStopped(
     }
   };
   try {
+    if (heartbeat && cluster && !options.skipPreflight && runsProbes(plans)) {
+      await checkProbeImage({
+        cluster,
+        namespace: heartbeat.namespace,
+        image: probeImage,
+        labels: { ...runControlLabels(runId), [componentLabel]: 'image-preflight' },
+        timeoutMs: options.imagePreflightTimeoutMs,
+        pollIntervalMs: timeouts.pollInterval,
+        signal: stop.signal,
+        warn,
+      });
+    }
     await Promise.all(
       Array.from({ length: Math.min(parallel, Math.max(1, plans.length)) }, worker),
     );
@@ -317,6 +338,13 @@ async function runUntilStopped(
   const report = buildRunReport(info, results, new Date().toISOString(), stop.interruption());
   await notify(reporters, (r) => r.onRunEnd?.(report), warn);
   return report;
+}
+
+/** Some row will schedule probe pods: the probe image must run before it does. */
+export function runsProbes(plans: readonly Plan[]): boolean {
+  return plans.some(
+    (plan) => !plan.decided && !plan.notImplemented && plan.check.options.kind === 'probe',
+  );
 }
 
 /** The check's sentence, copied onto its result when it has one. */
@@ -464,7 +492,8 @@ export async function executeCheck(
         interruption: err.interruption,
       };
     } else {
-      const evidence = err instanceof WaitTimeoutError ? { lastSeen: err.lastSeen } : undefined;
+      // Also a pod the platform cannot start (PodEnvironmentError): an error, never a failure.
+      const evidence = errorEvidence(err);
       write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       outcome = { status: 'error', message: oneLine(err), evidence };
     }
@@ -487,6 +516,22 @@ export async function executeCheck(
     durationMs: Date.now() - started,
     startedAt: new Date(started).toISOString(),
   };
+}
+
+/** What an error of the check leaves as evidence: the last thing a wait saw, or the kubelet's reason. */
+function errorEvidence(err: unknown): CheckResult['evidence'] {
+  if (err instanceof WaitTimeoutError) return { lastSeen: err.lastSeen };
+  if (err instanceof PodEnvironmentError)
+    return {
+      environmentProblem: {
+        pod: err.pod,
+        reason: err.reason,
+        message: err.detail,
+        ...(err.image ? { image: err.image } : {}),
+        ...(err.node ? { node: err.node } : {}),
+      },
+    };
+  return undefined;
 }
 
 function asError(reason: unknown): Error {

@@ -9,6 +9,7 @@
 import type { Profile } from '../../catalog/types.js';
 import type { Attestations } from './attestations.js';
 import type { Check } from './registry.js';
+import { UsageError } from '../k8s/errors.js';
 import { pass, skip, type Verdict } from './result.js';
 
 export function splitPatterns(values: readonly string[] | undefined): string[] {
@@ -30,6 +31,28 @@ export function globToRegExp(glob: string): RegExp {
 export function isSelected(id: string, focus: readonly string[], skip: readonly string[]): boolean {
   const matches = (patterns: readonly string[]) => patterns.some((p) => globToRegExp(p).test(id));
   return (focus.length === 0 || matches(focus)) && !matches(skip);
+}
+
+/** The patterns that match none of the ids. */
+export function unmatchedPatterns(ids: readonly string[], patterns: readonly string[]): string[] {
+  return patterns.filter((pattern) => !ids.some((id) => globToRegExp(pattern).test(id)));
+}
+
+/**
+ * A --focus or --skip pattern that matches no row is a typo, not a choice:
+ * a run that would quietly check everything (or nothing) stops with one line.
+ */
+export function requireMatches(
+  ids: readonly string[],
+  patterns: { focus: readonly string[]; skip: readonly string[] },
+): void {
+  const problems = (['focus', 'skip'] as const).flatMap((flag) =>
+    unmatchedPatterns(ids, patterns[flag]).map((p) => `--${flag} "${p}"`),
+  );
+  if (problems.length === 0) return;
+  throw new UsageError(
+    `${problems.join(', ')} ${problems.length === 1 ? 'matches' : 'match'} no row (ids look like ra2.ch.001, globs like ra2.ntw.*)`,
+  );
 }
 
 /** A row either goes to the cluster or is decided without it. */

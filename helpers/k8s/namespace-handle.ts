@@ -15,6 +15,7 @@ import {
   type V1Pod,
   type V1Service,
 } from '@kubernetes/client-node';
+import { PodEnvironmentError } from './errors.js';
 import { execInContainer, type ExecResult } from './exec.js';
 import { WaitTimeoutError, waitFor, type PollOptions } from './wait.js';
 
@@ -44,6 +45,92 @@ interface Metadata {
 function labelled<T extends Metadata>(env: HandleEnv, object: T): T {
   object.metadata = { ...object.metadata, labels: { ...env.labels, ...object.metadata?.labels } };
   return object;
+}
+
+/**
+ * A pod that passes the "restricted" Pod Security level: non-root, no
+ * privilege escalation, all capabilities dropped, RuntimeDefault seccomp; one
+ * container named "probe". The probes' templates and the run's image
+ * preflight start from it.
+ */
+export function restrictedPodTemplate(name: string, image: string, command: string[]): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 1,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: [
+        {
+          name: 'probe',
+          image,
+          imagePullPolicy: 'IfNotPresent',
+          command,
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Waiting reasons with which the kubelet says it cannot start a container for
+ * a reason of the platform (registry, image name, pull secret, config), not of
+ * what a check asked for: waiting longer changes nothing a check could judge.
+ */
+export const ENVIRONMENT_WAITING_REASONS: readonly string[] = [
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'ErrImageNeverPull',
+  'ImageInspectError',
+  'RegistryUnavailable',
+];
+
+export interface PodEnvironmentProblem {
+  container: string;
+  image?: string;
+  node?: string;
+  /** The kubelet's waiting reason (one of ENVIRONMENT_WAITING_REASONS). */
+  reason: string;
+  /** The kubelet's message, on one line. */
+  message: string;
+}
+
+/** The first container (init containers first) the kubelet cannot start for such a reason. */
+export function podEnvironmentProblem(pod: V1Pod): PodEnvironmentProblem | undefined {
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  for (const status of statuses) {
+    const waiting = status.state?.waiting;
+    if (!waiting?.reason || !ENVIRONMENT_WAITING_REASONS.includes(waiting.reason)) continue;
+    return {
+      container: status.name,
+      image: status.image,
+      node: pod.spec?.nodeName,
+      reason: waiting.reason,
+      message: (waiting.message ?? '').replace(/\s*\n\s*/g, ' ').trim(),
+    };
+  }
+  return undefined;
+}
+
+/** Ends a wait on the pod at once (PodEnvironmentError) when the kubelet cannot start it. */
+export function throwIfCannotStart(pod: V1Pod): void {
+  const problem = podEnvironmentProblem(pod);
+  if (!problem) return;
+  const name = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+  throw new PodEnvironmentError(name, problem.reason, problem.message, problem.image, problem.node);
 }
 
 /** A pod that started, or the observation of why it did not. */
@@ -77,6 +164,7 @@ export class Pods {
         `pod ${namespace}/${name} to be running and ready`,
         () => core.readNamespacedPod({ name, namespace }),
         (pod) => {
+          throwIfCannotStart(pod);
           if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') {
             throw new Error(`pod ${name} ended with phase ${pod.status.phase}`);
           }
@@ -96,6 +184,8 @@ export class Pods {
   /**
    * Starts a pod whose failure to start is itself the finding (a missing CNI
    * plugin, an unsatisfiable request): the timeout is returned, not thrown.
+   * A pod the platform cannot start (PodEnvironmentError: its image cannot be
+   * pulled) is no such finding and is thrown.
    */
   async tryStart(pod: V1Pod, ...tweaks: (Tweak<V1Pod> | undefined)[]): Promise<Started> {
     const name = pod.metadata?.name ?? '';
