@@ -115,6 +115,7 @@ export default defineSuite('kubernetes', (spec) => {
     'ra2.k8s.002',
     {
       kind: 'inspect',
+      attestable: 'evidence',
       observes:
         'Finds the etcd pods in kube-system (label component=etcd) and the nodes they run on, and reads the member list with etcdctl inside a running one; counts the voting members (3, 5 or 7) and looks for any member or pod on a worker node. An external or managed etcd is not visible and is skipped.',
     },
@@ -168,6 +169,7 @@ export default defineSuite('kubernetes', (spec) => {
     'ra2.k8s.012a',
     {
       kind: 'inspect',
+      attestable: 'evidence',
       observes:
         'Lists the kube-apiserver, kube-scheduler and kube-controller-manager pods in kube-system (by their component label) and checks each control-plane node runs all three, Running and Ready; a control plane not run as pods is skipped.',
     },

@@ -71,7 +71,14 @@ import {
 import { pinToNode, withPodLabels, withResources } from '../helpers/probes/tweaks.js';
 import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { endWith, fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
+import {
+  endWith,
+  fail,
+  notApplicable,
+  pass,
+  skip,
+  type Verdict,
+} from '../helpers/framework/result.js';
 import {
   attachmentSeen,
   cniPluginTypes,
@@ -317,7 +324,7 @@ export default defineSuite('networking', (spec) => {
       const multiplexer = await findMultiplexer(ctx);
       const evidence = describeMultiplexer(multiplexer);
       if (!multiplexer.nad.served && multiplexer.pods.length === 0)
-        return skip('no multiplexer/meta-plugin is deployed (optional: "may")', evidence);
+        return notApplicable('no multiplexer/meta-plugin is deployed (optional: "may")', evidence);
       const notRunning = multiplexer.pods.filter((p) => !running(p));
       if (!multiplexerUsed(multiplexer) || notRunning.length > 0)
         return fail(
@@ -411,8 +418,11 @@ export default defineSuite('networking', (spec) => {
     },
   );
 
-  spec('ra2.ntw.008', { kind: 'inspect', observes: sriovObserves }, async (ctx) =>
-    sriovAdvertised(ctx, 'a Device Plugin for SR-IOV advertising VFs to the kubelet'),
+  spec(
+    'ra2.ntw.008',
+    { kind: 'inspect', observes: sriovObserves, attestable: 'not-applicable' },
+    async (ctx) =>
+      sriovAdvertised(ctx, 'a Device Plugin for SR-IOV advertising VFs to the kubelet'),
   );
 
   // Every NetworkAttachmentDefinition must hand the attachment to a CNI
@@ -507,6 +517,7 @@ export default defineSuite('networking', (spec) => {
     'ra2.ntw.011',
     {
       kind: 'probe',
+      attestable: 'not-applicable',
       observes:
         'From a client pod on one worker, asks a netexec server pod on another worker, per IP family, which source address it saw and compares it with the client’s pod IP; only traffic inside the cluster is observed, not exposure to external networks.',
     },
@@ -557,6 +568,7 @@ export default defineSuite('networking', (spec) => {
     'ra2.ntw.012',
     {
       kind: 'probe',
+      attestable: 'not-applicable',
       observes:
         'Reads the workers’ allocatable extended resources and starts a pod requesting one unit of the most plentiful one, which must be scheduled and run; what hardware the resource stands for is not checked.',
     },
@@ -781,7 +793,7 @@ function pairProblem(outcome: Exclude<PairOutcome, { ok: true }>): Verdict {
 function requireMultiplexer(m: Multiplexer): void {
   if (!multiplexerUsed(m))
     endWith(
-      skip(
+      notApplicable(
         `applies if a multiplexer/meta-plugin is used; none is (${m.nad.served ? `${nad} served` : `${nad} not served`}, ${m.pods.length} multiplexer pod(s))`,
         describeMultiplexer(m),
       ),

@@ -26,7 +26,7 @@ import { defineSuite } from '../helpers/framework/registry.js';
 import { hasProfile } from '../catalog/profiles.js';
 import { isReady, listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { formatBytes, parseQuantity } from '../helpers/k8s/quantity.js';
-import { fail, pass, skip } from '../helpers/framework/result.js';
+import { fail, notApplicable, pass, skip } from '../helpers/framework/result.js';
 import { machineProbePod, readMachine } from '../helpers/probes/virtualisation.js';
 import { hugePageUsed, nodesLacking } from './rules/hugepages.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
@@ -276,7 +276,7 @@ export default defineSuite('node', (spec) => {
       const short = vms.filter((o) => o.vcpus < minVcpus);
       const evidence = { minimum: minVcpus, nodes: observed };
       if (vms.length === 0)
-        return skip(
+        return notApplicable(
           'applies if the nodes are VMs; no node shows a hypervisor (CPU flag or DMI vendor)',
           evidence,
         );

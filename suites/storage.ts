@@ -21,7 +21,7 @@ import { claim, volumeSourceOf, waitBound } from '../helpers/probes/pvc.js';
 import { containerOf, withResources, withVolume } from '../helpers/probes/tweaks.js';
 import { randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, pass, skip } from '../helpers/framework/result.js';
+import { fail, notApplicable, pass, skip } from '../helpers/framework/result.js';
 import { waitFor } from '../helpers/k8s/wait.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
 
@@ -156,7 +156,7 @@ export default defineSuite('storage', (spec) => {
           /^kubernetes\.io\/(?!no-provisioner|host-path)/.test(c.provisioner),
       );
       if (pluginPvs.length === 0 && pluginClasses.length === 0 && drivers.items.length === 0)
-        return skip(
+        return notApplicable(
           'no volume plugin for a storage protocol or management API is in use (optional: "may")',
           evidence,
         );
@@ -363,7 +363,7 @@ export default defineSuite('storage', (spec) => {
         ),
       };
       if (driverNames.length === 0 && onNodes.size === 0)
-        return skip(
+        return notApplicable(
           'applies if CSI is supported; no CSI driver is registered (no CSIDriver object, no driver in any CSINode)',
           evidence,
         );

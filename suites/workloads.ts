@@ -188,6 +188,7 @@ export default defineSuite('workloads', (spec) => {
     'ra2.app.009',
     {
       kind: 'inspect',
+      attestable: 'not-applicable',
       observes:
         'Reads every workload pod for hostPath volumes under /dev or /sys/bus/pci and for extended-resource (device plugin) requests, and lists the pods that reach devices without requesting one.',
     },

@@ -1,21 +1,26 @@
 /**
  * The `ra2` command line: parse, hand each command to its module, and print
- * every error in one place as one line. Exit codes: 0 no must-level failure,
- * 1 a must-level failure, 2 usage or environment error (or an interrupted run).
+ * every error in one place as one line. Exit codes of `ra2 run`: 0
+ * conformant, 1 not conformant (a MUST row failed), 3 incomplete (no MUST
+ * failure, but MUST rows not observed), 2 usage or environment error (or an
+ * interrupted run).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { listReleases, UnknownReleaseError } from '../../catalog/index.js';
+import { loadAttestations } from '../../helpers/framework/attestations.js';
 import { EXIT_USAGE_OR_ENVIRONMENT } from '../../helpers/framework/result.js';
 import { settingNamed } from '../../helpers/framework/settings.js';
 import { EnvironmentError, oneLine, UsageError } from '../../helpers/k8s/errors.js';
+import type { Profile } from '../../catalog/types.js';
 import { allSuites } from '../../suites/index.js';
+import { attestationTemplate, validateAttestationFile } from './attest.js';
 import { usedImages } from './images.js';
 import { listLines } from './list.js';
 import { optionFor, runOptions, settingsFromFlags } from './options.js';
-import { runChecks, type CliDeps, type Streams } from './run-command.js';
+import { runChecks, writeFile, type CliDeps, type Streams } from './run-command.js';
 
 export type { CliDeps, Streams };
 
@@ -57,6 +62,8 @@ function buildProgram(streams: Streams, deps: CliDeps, setExitCode: (code: numbe
         streams.stdout.write(`${line}\n`);
     });
 
+  addAttestCommands(program, streams, deps, setExitCode);
+
   program
     .command('images')
     .description(
@@ -83,6 +90,54 @@ function buildProgram(streams: Streams, deps: CliDeps, setExitCode: (code: numbe
       );
     });
   return program;
+}
+
+/** `ra2 attest init` and `ra2 attest validate FILE`. */
+function addAttestCommands(
+  program: Command,
+  streams: Streams,
+  deps: CliDeps,
+  setExitCode: (code: number) => void,
+): void {
+  const suites = () => deps.runOptions?.suites ?? allSuites;
+  const attest = program
+    .command('attest')
+    .description(
+      'the attestation workflow: a template of the rows that take evidence, and a check of a filled-in file',
+    );
+  attest
+    .command('init')
+    .description('write a template with every row that takes an attestation (YAML)')
+    .addOption(optionFor(settingNamed('release')))
+    .option('--profile <profile>', 'only the rows of this profile (basic or network-intensive)')
+    .option('--output <file>', 'write the template to this file instead of standard output')
+    .action((flags: { release: string; profile?: string; output?: string }) => {
+      if (flags.profile && flags.profile !== 'basic' && flags.profile !== 'network-intensive')
+        throw new UsageError(
+          `--profile: expected basic or network-intensive, got ${flags.profile}`,
+        );
+      const template = attestationTemplate(flags.release, suites(), flags.profile as Profile);
+      if (flags.output) {
+        writeFile(flags.output, template);
+        streams.stdout.write(`wrote ${flags.output}\n`);
+      } else streams.stdout.write(template);
+    });
+  attest
+    .command('validate')
+    .description(
+      'check an attestations file: known ids that take attestations, no empty field, none expired',
+    )
+    .argument('<file>', 'the attestations file (YAML or JSON)')
+    .addOption(optionFor(settingNamed('release')))
+    .action((file: string, flags: { release: string }) => {
+      const problems = validateAttestationFile(file, flags.release, suites());
+      for (const problem of problems) streams.stderr.write(`ra2: ${problem}\n`);
+      if (problems.length > 0) return setExitCode(EXIT_USAGE_OR_ENVIRONMENT);
+      const attestations = loadAttestations(file);
+      streams.stdout.write(
+        `${file}: ${attestations.size} attestation(s) valid; sha256 ${attestations.file?.sha256 ?? ''}\n`,
+      );
+    });
 }
 
 /** The one place errors are printed: one line, exit code 2. */

@@ -11,7 +11,10 @@
  * Exit codes: 0 results written after a complete run or at the deadline;
  * 1 results written after a crash; 2 results written after a configuration or
  * environment error or a signal, or no results directory at all. The
- * conformance verdict itself is in the JUnit file, not the exit code.
+ * conformance verdict itself is in the results, not the exit code: the
+ * outcome (conformant, not-conformant, incomplete) is a property of the JUnit
+ * suite and a field of ra2-results.json, and a SHOULD/MAY failure is written
+ * as a skip that says it failed, so it never marks the plugin failed.
  */
 import { DEFAULT_RELEASE, loadCatalog, UnknownReleaseError } from '../../catalog/index.js';
 import type { Catalog } from '../../catalog/types.js';
@@ -21,6 +24,7 @@ import { runSuite, type RunOptions } from '../../helpers/framework/runner.js';
 import { isSelected } from '../../helpers/framework/selection.js';
 import { EnvironmentError, oneLine, UsageError } from '../../helpers/k8s/errors.js';
 import type { TextSink } from '../../helpers/reporters/console.js';
+import { withRunFacts } from '../../helpers/reporters/format.js';
 import { allSuites } from '../../suites/index.js';
 import type { ProcessEvents } from '../signals.js';
 import {
@@ -147,11 +151,15 @@ export async function runPlugin(
 
   const run = (async (): Promise<number> => {
     try {
+      const options = pluginRunOptions(config);
       const report = await (deps.runSuite ?? runSuite)({
-        ...pluginRunOptions(config),
+        ...options,
         suites,
         ...deps.runOptions,
-        reporters: pluginReporters(env, streams.stdout, recorder, warn),
+        reporters: withRunFacts(
+          pluginReporters(env, streams.stdout, recorder, warn),
+          options.attestations?.file ? { attestations: options.attestations.file } : {},
+        ),
         signal: stops.signal,
       });
       finish(recordedFrom(report), stops.stop);

@@ -5,8 +5,20 @@
  * rendered from the catalog, never typed in a suite.
  */
 import type { Catalog, CatalogRow, SectionKey } from '../../catalog/types.js';
+import {
+  acceptsEvidence,
+  acceptsNotApplicable,
+  type Acceptance,
+  type Attestable,
+} from './attestations.js';
 import type { CheckContext } from './context.js';
-import type { CheckKind, Verdict } from './result.js';
+import {
+  attestedNotApplicable,
+  attestedPass,
+  CheckEnded,
+  type CheckKind,
+  type Verdict,
+} from './result.js';
 
 export type { CheckKind };
 
@@ -24,6 +36,15 @@ export interface CheckOptions {
   disruptive?: boolean;
   /** Defaults to "restricted"; say so when a probe needs more. */
   podSecurity?: PodSecurityLevel;
+  /**
+   * Which attestation the row takes (`ra2 attest init` lists these rows).
+   * Attest rows take evidence; a probe or inspect row takes none unless it
+   * says: `evidence` where the check cannot see everything on some clusters
+   * (an attestation stands in when it skips as not observed),
+   * `not-applicable` where the row's condition is about the workloads (the
+   * operator states it does not hold, and the check is not run).
+   */
+  attestable?: Attestable;
 }
 
 export type CheckBody = (ctx: CheckContext) => Promise<Verdict>;
@@ -87,10 +108,17 @@ export function bindSuites(catalog: Catalog, suites: readonly Suite[]): Check[] 
           `${options.kind} check ${id} needs an observes sentence: what it looks at, to hold against the RA2 text`,
         );
       }
+      const attestable = options.attestable ?? (options.kind === 'attest' ? 'evidence' : 'none');
       checks.set(id, {
         row,
-        options: { disruptive: false, podSecurity: 'restricted', observes: '', ...options },
-        body,
+        options: {
+          disruptive: false,
+          podSecurity: 'restricted',
+          observes: '',
+          ...options,
+          attestable,
+        },
+        body: body && attestable !== 'none' ? withAttestation(body, attestable) : body,
         notImplemented: todo,
       });
     };
@@ -105,6 +133,47 @@ export function bindSuites(catalog: Catalog, suites: readonly Suite[]): Check[] 
     const check = checks.get(row.id);
     return check ? [check] : [];
   });
+}
+
+/** The body's verdict, whether returned or ended early with endWith. */
+async function verdictOf(body: CheckBody, ctx: CheckContext): Promise<Verdict> {
+  try {
+    return await body(ctx);
+  } catch (err) {
+    if (err instanceof CheckEnded) return err.verdict;
+    throw err;
+  }
+}
+
+/**
+ * A body that takes the row's attestation into account. An attested "not
+ * applicable" decides the row without running the check. Attested evidence
+ * stands in only where the check could not observe (a not-observed skip): a
+ * pass or failure the check observed stands, and an error stays an error.
+ */
+function withAttestation(body: CheckBody, attestable: Attestable): CheckBody {
+  return async (ctx) => {
+    const attestation = ctx.attestation;
+    if (!attestation) return body(ctx);
+    if (attestation.notApplicable !== undefined && acceptsNotApplicable(attestable)) {
+      ctx.log(`attested not applicable by ${attestation.attestedBy}; the check is not run`);
+      return attestedNotApplicable(attestation);
+    }
+    const verdict = await verdictOf(body, ctx);
+    const notObserved = verdict.status === 'skipped' && verdict.applicability !== 'not-applicable';
+    if (notObserved && attestation.notApplicable === undefined && acceptsEvidence(attestable)) {
+      ctx.log(`not observed (${verdict.reason}); the attestation stands in`);
+      return attestedPass(attestation, verdict.reason);
+    }
+    ctx.log('the check reached its own verdict; the attestation is not used');
+    return verdict;
+  };
+}
+
+/** What every declared row accepts, for `ra2 attest validate` and the run's own check of its file. */
+export function acceptanceOf(catalog: Catalog, checks: readonly Check[]): Acceptance {
+  const declared = new Map(checks.map((check) => [check.row.id, check.options.attestable]));
+  return new Map(catalog.rows.map((row) => [row.id, declared.get(row.id) ?? 'none']));
 }
 
 /** Rows that no suite declares a check for (the unit tests demand none). */

@@ -19,10 +19,36 @@ export type CheckKind = 'probe' | 'inspect' | 'attest';
 
 export type Evidence = Record<string, unknown>;
 
+/**
+ * Why a row was skipped. `not-applicable`: the row does not apply to this
+ * cluster (another profile, a condition that does not hold, an operator's
+ * attested non-applicability). `not-observed`: the row applies, or may, but
+ * the run could not see it (no evidence, not enabled, interrupted). A skip
+ * is not observed unless it says otherwise.
+ */
+export type Applicability = 'not-applicable' | 'not-observed';
+
+/** What an operator attested for a row, as the results show it. */
+export interface AttestationRecord {
+  attestedBy: string;
+  statement?: string;
+  evidence?: unknown;
+  /** Set when the operator states the row does not apply: the reason. */
+  notApplicable?: string;
+  /** ISO date after which the attestation no longer holds. */
+  expires?: string;
+}
+
 export type Verdict =
-  | { status: 'passed'; summary: string; evidence?: Evidence }
+  | { status: 'passed'; summary: string; evidence?: Evidence; attestation?: AttestationRecord }
   | { status: 'failed'; expected: string; observed: string; evidence?: Evidence }
-  | { status: 'skipped'; reason: string; evidence?: Evidence };
+  | {
+      status: 'skipped';
+      reason: string;
+      evidence?: Evidence;
+      applicability?: Applicability;
+      attestation?: AttestationRecord;
+    };
 
 export function pass(summary: string, evidence?: Evidence): Verdict {
   return { status: 'passed', summary, evidence };
@@ -33,8 +59,40 @@ export function fail(expected: string, observed: string, evidence?: Evidence): V
   return { status: 'failed', expected, observed, evidence };
 }
 
+/** The row applies (or may) but was not observed: no evidence, not enabled, nothing to judge. */
 export function skip(reason: string, evidence?: Evidence): Verdict {
   return { status: 'skipped', reason, evidence };
+}
+
+/** The row does not apply here: its condition does not hold on this cluster, or another profile. */
+export function notApplicable(reason: string, evidence?: Evidence): Verdict {
+  return { status: 'skipped', reason, evidence, applicability: 'not-applicable' };
+}
+
+/** A pass on the operator's word, never a verified one; `observed` is what the check saw, if anything. */
+export function attestedPass(attestation: AttestationRecord, observed?: string): Verdict {
+  return {
+    status: 'passed',
+    summary: `attested by ${attestation.attestedBy}: ${attestation.statement ?? ''}${observed ? ` (the check could not observe it: ${observed})` : ''}`,
+    evidence: {
+      statement: attestation.statement,
+      evidence: attestation.evidence,
+      attestedBy: attestation.attestedBy,
+      ...(attestation.expires ? { expires: attestation.expires } : {}),
+    },
+    attestation,
+  };
+}
+
+/** The operator states the row's condition does not hold here. */
+export function attestedNotApplicable(attestation: AttestationRecord): Verdict {
+  return {
+    status: 'skipped',
+    reason: `not applicable, attested by ${attestation.attestedBy}: ${attestation.notApplicable ?? ''}`,
+    evidence: { attestedBy: attestation.attestedBy, notApplicable: attestation.notApplicable },
+    applicability: 'not-applicable',
+    attestation,
+  };
 }
 
 /**
@@ -95,6 +153,47 @@ export interface CheckResult {
   startedAt: string;
   /** Set when an interruption cut this row short or kept it from starting: it has no verdict. */
   interruption?: Interruption;
+  /** On a skipped row: whether it does not apply, or was not observed (the default). */
+  applicability?: Applicability;
+  /** Set when the verdict rests on the operator's attestation rather than an observation. */
+  attestation?: AttestationRecord;
+}
+
+/**
+ * A verdict's fields on the row's result: the one conversion, so the
+ * applicability of a skip and the attestation behind a pass are never lost.
+ */
+export function resultFieldsOf(
+  verdict: Verdict,
+): Pick<
+  CheckResult,
+  'status' | 'message' | 'expected' | 'observed' | 'evidence' | 'applicability' | 'attestation'
+> {
+  switch (verdict.status) {
+    case 'passed':
+      return {
+        status: 'passed',
+        message: verdict.summary,
+        evidence: verdict.evidence,
+        ...(verdict.attestation ? { attestation: verdict.attestation } : {}),
+      };
+    case 'skipped':
+      return {
+        status: 'skipped',
+        message: verdict.reason,
+        evidence: verdict.evidence,
+        ...(verdict.applicability ? { applicability: verdict.applicability } : {}),
+        ...(verdict.attestation ? { attestation: verdict.attestation } : {}),
+      };
+    case 'failed':
+      return {
+        status: 'failed',
+        message: `expected ${verdict.expected}; observed ${verdict.observed}`,
+        expected: verdict.expected,
+        observed: verdict.observed,
+        evidence: verdict.evidence,
+      };
+  }
 }
 
 export const NOT_IMPLEMENTED_REASON = 'not implemented yet';
@@ -118,12 +217,24 @@ export interface RunInfo {
   startedAt: string;
   /** Number of results the run will produce. */
   total: number;
+  /** The attestations file the run read, if any. */
+  attestations?: AttestationsFileInfo;
+}
+
+export interface AttestationsFileInfo {
+  file: string;
+  /** SHA-256 of the file's bytes, hex: which statements the results rest on. */
+  sha256: string;
+  entries: number;
 }
 
 export interface RunReport {
   info: RunInfo;
   results: CheckResult[];
   counts: Counts;
+  /** verified, attested, failed, not applicable, not observed. */
+  findings: FindingCounts;
+  outcome: Outcome;
   finishedAt: string;
   exitCode: number;
   /** Set when the run was cut short: the interruption's detail ("SIGTERM received"). */
@@ -172,32 +283,118 @@ export function summariseBySection(results: readonly CheckResult[]): SectionSumm
   return [...sections.values()];
 }
 
-/** A failure that fails the run: must-level and failed or errored. Should/may failures only show. */
+/** A failure that fails the run: a must-level row that failed. Should/may failures only show. */
 export function isBlocking(result: CheckResult): boolean {
-  return result.row.level === 'must' && (result.status === 'failed' || result.status === 'error');
+  return result.row.level === 'must' && result.status === 'failed';
 }
 
-export const EXIT_OK = 0;
-export const EXIT_MUST_FAILED = 1;
+/**
+ * What a row contributes to the outcome. verified: passed on what the suite
+ * observed. attested: passed on the operator's word. failed: the cluster does
+ * not meet the row. not-applicable: the row does not apply here. not-observed:
+ * no verdict on the cluster (a skip for lack of evidence, not enabled, an
+ * error of the run, interrupted, no check yet).
+ */
+export type Finding = 'verified' | 'attested' | 'failed' | 'not-applicable' | 'not-observed';
+
+export type FindingCounts = Record<Finding, number>;
+
+/**
+ * A skipped row of another profile than the run's does not apply (the planner
+ * skips those); an attest row can only pass on an attestation.
+ */
+export function findingOf(result: CheckResult, profile?: Profile): Finding {
+  switch (result.status) {
+    case 'passed':
+      return result.attestation || result.kind === 'attest' ? 'attested' : 'verified';
+    case 'failed':
+      return 'failed';
+    case 'skipped':
+      if (result.interruption) return 'not-observed';
+      return result.applicability === 'not-applicable' || ofAnotherProfile(result, profile)
+        ? 'not-applicable'
+        : 'not-observed';
+    case 'error':
+    case 'not-implemented':
+      return 'not-observed';
+  }
+}
+
+function ofAnotherProfile(result: CheckResult, profile: Profile | undefined): boolean {
+  return Boolean(profile && result.row.profile && result.row.profile !== profile);
+}
+
+export function countFindings(results: readonly CheckResult[], profile?: Profile): FindingCounts {
+  const counts: FindingCounts = {
+    verified: 0,
+    attested: 0,
+    failed: 0,
+    'not-applicable': 0,
+    'not-observed': 0,
+  };
+  for (const result of results) counts[findingOf(result, profile)]++;
+  return counts;
+}
+
+/**
+ * The run's one answer. conformant: every applicable MUST row passed
+ * (verified, or attested where the row takes an attestation). not-conformant:
+ * some MUST row failed. incomplete: no MUST row failed, but some were not
+ * observed. SHOULD and MAY rows never change it.
+ */
+export type Outcome = 'conformant' | 'not-conformant' | 'incomplete';
+
+/** MUST rows that applied but got no verdict on the cluster, with their reason in `message`. */
+export function notObservedMustRows(
+  results: readonly CheckResult[],
+  profile?: Profile,
+): CheckResult[] {
+  return results.filter((r) => r.row.level === 'must' && findingOf(r, profile) === 'not-observed');
+}
+
+export function outcomeOf(results: readonly CheckResult[], profile?: Profile): Outcome {
+  if (results.some(isBlocking)) return 'not-conformant';
+  return notObservedMustRows(results, profile).length > 0 ? 'incomplete' : 'conformant';
+}
+
+export const EXIT_CONFORMANT = 0;
+export const EXIT_NOT_CONFORMANT = 1;
 export const EXIT_USAGE_OR_ENVIRONMENT = 2;
+export const EXIT_INCOMPLETE = 3;
+/** Older names of the first two. */
+export const EXIT_OK = EXIT_CONFORMANT;
+export const EXIT_MUST_FAILED = EXIT_NOT_CONFORMANT;
 
-export function exitCodeFor(results: readonly CheckResult[]): number {
-  return results.some(isBlocking) ? EXIT_MUST_FAILED : EXIT_OK;
+const exitCodes: Record<Outcome, number> = {
+  conformant: EXIT_CONFORMANT,
+  'not-conformant': EXIT_NOT_CONFORMANT,
+  incomplete: EXIT_INCOMPLETE,
+};
+
+export function exitCodeForOutcome(outcome: Outcome): number {
+  return exitCodes[outcome];
 }
 
-/** A run's report: the counts and exit code always derive from the results. */
+export function exitCodeFor(results: readonly CheckResult[], profile?: Profile): number {
+  return exitCodeForOutcome(outcomeOf(results, profile));
+}
+
+/** A run's report: the counts, outcome and exit code always derive from the results. */
 export function buildRunReport(
   info: RunInfo,
   results: CheckResult[],
   finishedAt: string,
   interruption?: Interruption,
 ): RunReport {
+  const outcome = outcomeOf(results, info.profile);
   return {
     info,
     results,
     counts: countResults(results),
+    findings: countFindings(results, info.profile),
+    outcome,
     finishedAt,
-    exitCode: exitCodeFor(results),
+    exitCode: exitCodeForOutcome(outcome),
     ...(interruption ? { interrupted: interruption.detail, interruption } : {}),
   };
 }

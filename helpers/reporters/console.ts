@@ -1,13 +1,21 @@
 /** Progress line per check while it runs, and a summary by section at the end. */
 import {
   isBlocking,
+  notObservedMustRows,
   summariseBySection,
   type CheckResult,
   type Reporter,
   type RunInfo,
   type RunReport,
 } from '../framework/result.js';
-import { statusWord, testName } from './format.js';
+import {
+  attestationsText,
+  findingsText,
+  notObservedReason,
+  outcomeText,
+  statusWord,
+  testName,
+} from './format.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -23,6 +31,8 @@ export class ConsoleReporter implements Reporter {
         `${info.server ? `, cluster ${info.context ?? ''} at ${info.server}` : ''}` +
         `${info.kubernetesVersion ? ` (${info.kubernetesVersion})` : ''}; ${info.total} checks\n`,
     );
+    const attestations = attestationsText(info);
+    if (attestations) this.out.write(`Attestations: ${attestations}\n`);
   }
 
   onCheckEnd(result: CheckResult, index: number, total: number): void {
@@ -79,6 +89,19 @@ export function renderSummary(report: RunReport): string {
     (blocking.length
       ? `\nMust-level failures: ${blocking.join(', ')}\n`
       : '\nNo must-level failures.\n') +
-    `${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped + c['not-implemented']} skipped\n`
+    `${c.passed} passed, ${c.failed + c.error} failed, ${c.skipped + c['not-implemented']} skipped\n` +
+    `${findingsText(report.findings)}\n` +
+    notObservedLines(report) +
+    `${outcomeText(report)}\n`
+  );
+}
+
+/** The MUST rows that kept the run from an answer, with why. */
+function notObservedLines(report: RunReport): string {
+  const rows = notObservedMustRows(report.results, report.info.profile);
+  if (rows.length === 0) return '';
+  return (
+    `MUST rows not observed:\n` +
+    rows.map((r) => `  ${r.row.id}: ${notObservedReason(r)}\n`).join('')
   );
 }

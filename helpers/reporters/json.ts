@@ -1,5 +1,11 @@
 /** The whole run as JSON, for machines. */
-import { type RunReport, isBlocking, summariseBySection } from '../framework/result.js';
+import {
+  type RunReport,
+  findingOf,
+  isBlocking,
+  notObservedMustRows,
+  summariseBySection,
+} from '../framework/result.js';
 import { FileReporter } from './format.js';
 
 export function renderJson(report: RunReport): string {
@@ -7,7 +13,13 @@ export function renderJson(report: RunReport): string {
     {
       ...report.info,
       finishedAt: report.finishedAt,
+      outcome: report.outcome,
       exitCode: report.exitCode,
+      findings: report.findings,
+      notObservedMustRows: notObservedMustRows(report.results, report.info.profile).map((r) => ({
+        id: r.row.id,
+        reason: r.message,
+      })),
       interrupted: report.interrupted,
       interruption: report.interruption,
       counts: report.counts,
@@ -26,6 +38,14 @@ export function renderJson(report: RunReport): string {
         kind: r.kind,
         observes: r.observes,
         status: r.status,
+        finding: findingOf(r, report.info.profile),
+        applicability:
+          r.status === 'skipped'
+            ? findingOf(r, report.info.profile) === 'not-applicable'
+              ? 'not-applicable'
+              : 'not-observed'
+            : undefined,
+        attestation: r.attestation,
         blocking: isBlocking(r),
         message: r.message,
         expected: r.expected,

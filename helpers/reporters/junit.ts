@@ -1,13 +1,40 @@
 /**
  * JUnit XML through junit-report-builder: one testcase per result, classname
- * the section, properties for level, condition, traces, release, kind and
- * what the check observes; system-out opens with that sentence (Sonobuoy
- * shows system-out, not properties) and carries the check's log.
+ * the section, properties for level, condition, traces, release, kind, what
+ * the check observes, its finding and whether a failure blocks; the suite's
+ * properties carry the run's outcome and the attestations file's SHA-256.
+ * system-out opens with the level, the kind, what a skip means and why, and
+ * whether a failure fails the run, then what the check observes (Sonobuoy
+ * shows system-out, not properties), then the check's log.
+ *
+ * A SHOULD or MAY failure is a <failure> with blocking=false; for Sonobuoy,
+ * which marks a plugin failed on any <failure>, the plugin renders it as a
+ * skip whose message says it failed (`nonBlockingFailures: 'skipped'`).
  */
 import junitModule from 'junit-report-builder';
 import type { Builder, TestCase } from 'junit-report-builder';
-import { evidenceText, FileReporter, testName } from './format.js';
-import { type RunReport, NOT_IMPLEMENTED_REASON } from '../framework/result.js';
+import {
+  attestedByOf,
+  evidenceText,
+  FileReporter,
+  findingsText,
+  findingWord,
+  outcomeText,
+  resultHeaderLines,
+  testName,
+} from './format.js';
+import {
+  findingOf,
+  isBlocking,
+  type CheckResult,
+  type RunReport,
+  NOT_IMPLEMENTED_REASON,
+} from '../framework/result.js';
+
+export interface JUnitOptions {
+  /** How a SHOULD/MAY failure is written: a <failure> (default) or, for Sonobuoy, a <skipped>. */
+  nonBlockingFailures?: 'failure' | 'skipped';
+}
 
 /** The package is CommonJS whose module.exports is the builder; its typings disagree under NodeNext. */
 const junit = junitModule as unknown as Builder;
@@ -33,14 +60,25 @@ function skippedWithMessage(testCase: TestCase, message: string): TestCase {
   return testCase;
 }
 
-export function renderJUnit(report: RunReport): string {
+function failureDetail(result: CheckResult, evidence: string): string {
+  return `expected: ${result.expected ?? ''}\nobserved: ${result.observed ?? ''}\n${evidence ? `evidence:\n${evidence}` : ''}`;
+}
+
+export function renderJUnit(report: RunReport, options: JUnitOptions = {}): string {
   const builder = junit.newBuilder();
   const suite = builder
     .testSuite()
     .name(`RA2 conformance (${report.info.release})`)
     .property('release', report.info.release)
     .property('profile', report.info.profile)
-    .property('runId', report.info.runId);
+    .property('runId', report.info.runId)
+    .property('outcome', report.outcome)
+    .property('outcomeText', outcomeText(report))
+    .property('findings', findingsText(report.findings));
+  if (report.info.attestations) {
+    suite.property('attestationsFile', report.info.attestations.file);
+    suite.property('attestationsSha256', report.info.attestations.sha256);
+  }
   for (const result of report.results) {
     const { row } = result;
     const testCase = suite
@@ -56,18 +94,24 @@ export function renderJUnit(report: RunReport): string {
       .property('referenceImplementationTrace', row.referenceImplementationTrace ?? 'none')
       .property('release', report.info.release)
       .property('kind', result.kind)
-      .property('status', result.status);
+      .property('status', result.status)
+      .property('finding', findingWord[findingOf(result, report.info.profile)]);
+    if (result.status === 'failed') testCase.property('blocking', String(isBlocking(result)));
+    if (result.attestation || findingOf(result, report.info.profile) === 'attested')
+      testCase.property('attestedBy', attestedByOf(result));
     if (row.note) testCase.property('note', row.note);
     if (result.observes) testCase.property('observes', result.observes);
     if (result.interruption) testCase.property('interruption', result.interruption.cause);
     const evidence = evidenceText(result);
     switch (result.status) {
       case 'failed':
-        testCase
-          .failure(result.message, 'failure')
-          .stacktrace(
-            `expected: ${result.expected ?? ''}\nobserved: ${result.observed ?? ''}\n${evidence ? `evidence:\n${evidence}` : ''}`,
+        if (!isBlocking(result) && options.nonBlockingFailures === 'skipped')
+          skippedWithMessage(
+            testCase,
+            `${row.level.toUpperCase()}-level failure, does not fail the run: ${result.message}`,
           );
+        else
+          testCase.failure(result.message, 'failure').stacktrace(failureDetail(result, evidence));
         break;
       case 'error':
         testCase.error(result.message, 'error', evidence || undefined);
@@ -82,9 +126,15 @@ export function renderJUnit(report: RunReport): string {
         break;
     }
     const out = [
+      ...resultHeaderLines(result, report.info.profile),
       ...(result.observes ? [`observes: ${result.observes}`] : []),
       ...result.log,
       ...(result.status === 'passed' && evidence ? [`evidence:\n${evidence}`] : []),
+      ...(result.status === 'failed' &&
+      !isBlocking(result) &&
+      options.nonBlockingFailures === 'skipped'
+        ? [failureDetail(result, evidence)]
+        : []),
     ].join('\n');
     if (out) testCase.standardOutput(out);
   }
@@ -92,7 +142,11 @@ export function renderJUnit(report: RunReport): string {
 }
 
 export class JUnitReporter extends FileReporter {
-  constructor(path: string, write: (path: string, text: string) => void) {
-    super('junit', path, write, renderJUnit);
+  constructor(
+    path: string,
+    write: (path: string, text: string) => void,
+    options: JUnitOptions = {},
+  ) {
+    super('junit', path, write, (report) => renderJUnit(report, options));
   }
 }

@@ -52,7 +52,7 @@ describe('ra2 CLI', () => {
         ['run', '--profile', 'basic', '--focus', 'ra2.ch.004', '--timeout', timeout],
         io.streams,
       );
-      expect(code, timeout).to.equal(0);
+      expect(code, timeout).to.equal(3); // ra2.ch.004 without an attestation: incomplete
     }
   });
 
@@ -78,7 +78,7 @@ describe('ra2 CLI', () => {
     }
   });
 
-  it('runs attest-only selections without a cluster and exits 0 on honest skips', async () => {
+  it('runs attest-only selections without a cluster and exits 3 (incomplete) on honest skips', async () => {
     const io = capture();
     const code = await run(
       [
@@ -92,10 +92,13 @@ describe('ra2 CLI', () => {
       ],
       io.streams,
     );
-    expect(code).to.equal(0);
+    expect(code).to.equal(3);
     expect(io.out.join(''))
       .to.contain('[ra2.ch.004]')
       .and.to.contain('disruptive; pass --disruptive')
-      .and.to.match(/0 passed, 0 failed, 5 skipped/);
+      .and.to.match(/0 passed, 0 failed, 5 skipped/)
+      .and.to.match(/0 verified, 0 attested, 0 failed, 3 not applicable, 2 not observed/)
+      .and.to.match(/MUST rows not observed:\n {2}ra2\.ch\.004: not observable/)
+      .and.to.match(/Outcome: incomplete \(exit 3\)[^\n]*\n$/);
   });
 });

@@ -62,7 +62,9 @@ describe('JUnit reporter', () => {
     expect(cases[0]?.failure?.['#text'])
       .to.contain('observed: kind-worker: 58.4 GiB')
       .and.to.contain('61255492Ki');
-    expect(cases[0]?.['system-out']).to.equal('line one\nline two');
+    expect(cases[0]?.['system-out']).to.equal(
+      'level: MUST\nkind: inspect\nMUST-level failure: the cluster is not conformant\nline one\nline two',
+    );
   });
 
   it('gives skips their reason, and not-implemented rows "not implemented yet"', () => {
@@ -85,7 +87,64 @@ describe('JUnit reporter', () => {
       referenceImplementationTrace: '3.3',
       kind: 'inspect',
       status: 'failed',
+      blocking: 'true',
+      finding: 'failed',
     });
     expect(props.release).to.be.a('string').and.not.equal('');
+  });
+
+  it('opens system-out with level, kind, and for skips whether the row applies and why', () => {
+    expect(cases[1]?.['system-out']).to.equal(
+      'level: MUST\nkind: inspect\nskipped, not applicable: applies to the Network Intensive profile; this run checks the basic profile',
+    );
+    expect(cases[2]?.['system-out']).to.match(
+      /^level: MUST\nkind: inspect\nskipped, not observed: /,
+    );
+  });
+
+  it("carries the run's outcome and findings on the suite", () => {
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => ['property', 'testsuite'].includes(name),
+    }).parse(xml) as {
+      testsuites: { testsuite: { properties: { property: { name: string; value: string }[] } }[] };
+    };
+    const props = Object.fromEntries(
+      (doc.testsuites.testsuite[0]?.properties.property ?? []).map((p) => [p.name, p.value]),
+    );
+    expect(props).to.include({
+      outcome: 'not-conformant',
+      findings: '1 verified, 0 attested, 1 failed, 1 not applicable, 1 not observed',
+    });
+  });
+});
+
+describe('JUnit: SHOULD and MAY failures', () => {
+  const shouldFailure = result('ra2.k8s.017', 'failed', {
+    expected: 'NodePort',
+    observed: 'none',
+    message: 'expected NodePort; observed none',
+  });
+  const props = (c: Case | undefined) =>
+    Object.fromEntries((c?.properties.property ?? []).map((p) => [p.name, p.value]));
+
+  it('are failures with blocking=false that say they do not fail the run', () => {
+    const [c] = parse(renderJUnit(report([shouldFailure])));
+    expect(c?.failure?.message).to.equal('expected NodePort; observed none');
+    expect(props(c)).to.include({ blocking: 'false', level: 'should' });
+    expect(c?.['system-out']).to.equal(
+      'level: SHOULD\nkind: inspect\nSHOULD-level failure: shown, does not fail the run',
+    );
+  });
+
+  it('are skips that say they failed for Sonobuoy, which fails a plugin on any <failure>', () => {
+    const [c] = parse(renderJUnit(report([shouldFailure]), { nonBlockingFailures: 'skipped' }));
+    expect(c?.failure).to.equal(undefined);
+    expect(c?.skipped).to.deep.equal({
+      message: 'SHOULD-level failure, does not fail the run: expected NodePort; observed none',
+    });
+    expect(props(c)).to.include({ status: 'failed', blocking: 'false' });
+    expect(c?.['system-out']).to.contain('observed: none');
   });
 });

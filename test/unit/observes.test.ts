@@ -18,7 +18,7 @@ const run = report([
 ]);
 
 describe('what a check observes, in the reports', () => {
-  it('JUnit: an "observes" property and the first line of system-out, only when declared', () => {
+  it('JUnit: an "observes" property and a system-out line after level and kind, only when declared', () => {
     const cases = (
       new XMLParser({
         ignoreAttributes: false,
@@ -29,9 +29,11 @@ describe('what a check observes, in the reports', () => {
     const observes = (c: Case | undefined) =>
       c?.properties.property.find((p) => p.name === 'observes')?.value;
     expect(observes(cases?.[0])).to.equal(sentence);
-    expect(cases?.[0]?.['system-out']).to.equal(`observes: ${sentence}\nlisted 30 groups`);
+    expect(cases?.[0]?.['system-out']).to.equal(
+      `level: MUST\nkind: inspect\nobserves: ${sentence}\nlisted 30 groups`,
+    );
     expect(observes(cases?.[1])).to.equal(undefined);
-    expect(cases?.[1]?.['system-out']).to.equal(undefined);
+    expect(cases?.[1]?.['system-out']).to.equal('level: MUST\nkind: inspect');
   });
 
   it('Markdown and HTML: next to the row, only when declared', () => {
