@@ -5,7 +5,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import type { NamespaceHandle, Tweak } from '../k8s/namespace-handle.js';
+import { throwIfCannotStart, type NamespaceHandle, type Tweak } from '../k8s/namespace-handle.js';
 import { poll } from '../k8s/wait.js';
 
 export interface Completion {
@@ -20,8 +20,11 @@ export interface Completion {
   described?: Record<string, unknown>;
 }
 
-const finished = (pod: V1Pod) =>
-  pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+/** Ended; a pod whose image cannot be pulled never will, and that is the run's problem (it throws). */
+const finished = (pod: V1Pod) => {
+  throwIfCannotStart(pod);
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+};
 
 export async function runToCompletion(
   ctx: CheckContext,

@@ -4,36 +4,13 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
+import { restrictedPodTemplate } from '../k8s/namespace-handle.js';
 
-/**
- * A pod that passes the "restricted" Pod Security level: non-root, no
- * privilege escalation, all capabilities dropped, RuntimeDefault seccomp.
- */
+/** The restricted probe pod (helpers/k8s restrictedPodTemplate) with the check's image and labels. */
 export function restrictedPod(ctx: CheckContext, name: string, command: string[]): V1Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { ...ctx.labels, 'ra2.anuket.io/pod': name } },
-    spec: {
-      restartPolicy: 'Never',
-      terminationGracePeriodSeconds: 1,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: 65534,
-        runAsGroup: 65534,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      containers: [
-        {
-          name: 'probe',
-          image: ctx.probeImage,
-          imagePullPolicy: 'IfNotPresent',
-          command,
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-        },
-      ],
-    },
-  };
+  const pod = restrictedPodTemplate(name, ctx.probeImage, command);
+  pod.metadata = { name, labels: { ...ctx.labels, 'ra2.anuket.io/pod': name } };
+  return pod;
 }
 
 /** A pod that sleeps, to exec into. */
