@@ -18,7 +18,13 @@
  */
 import { DEFAULT_RELEASE, loadCatalog, UnknownReleaseError } from '../../catalog/index.js';
 import type { Catalog } from '../../catalog/types.js';
-import { bindSuites, type Check, type Suite } from '../../helpers/framework/registry.js';
+import { attestationFileProblems } from '../../helpers/framework/attestations.js';
+import {
+  acceptanceOf,
+  bindSuites,
+  type Check,
+  type Suite,
+} from '../../helpers/framework/registry.js';
 import type { Interruption, RunInfo } from '../../helpers/framework/result.js';
 import { runSuite, type RunOptions } from '../../helpers/framework/runner.js';
 import { isSelected } from '../../helpers/framework/selection.js';
@@ -95,6 +101,17 @@ function planPlugin(env: NodeJS.ProcessEnv, suites: readonly Suite[]): PluginPla
   return { config, early, catalog, planned, fallbackInfo };
 }
 
+/** Unknown ids, ids that take no attestation, empty or expired entries: the run does not start. */
+function refuseBadAttestations(
+  file: string | undefined,
+  catalog: Catalog,
+  suites: readonly Suite[],
+): void {
+  if (!file) return;
+  const problems = attestationFileProblems(file, acceptanceOf(catalog, bindSuites(catalog, suites)));
+  if (problems.length > 0) throw new UsageError(`RA2_ATTESTATIONS: ${problems.join('; ')}`);
+}
+
 function startLine(config: PluginConfig, checks: number): string {
   const parts = [
     `release ${config.release}`,
@@ -151,6 +168,7 @@ export async function runPlugin(
 
   const run = (async (): Promise<number> => {
     try {
+      refuseBadAttestations(config.attestations, plan.catalog, suites);
       const options = pluginRunOptions(config);
       const report = await (deps.runSuite ?? runSuite)({
         ...options,
