@@ -169,31 +169,24 @@ export function resultFieldsOf(
   CheckResult,
   'status' | 'message' | 'expected' | 'observed' | 'evidence' | 'applicability' | 'attestation'
 > {
-  switch (verdict.status) {
-    case 'passed':
-      return {
-        status: 'passed',
-        message: verdict.summary,
-        evidence: verdict.evidence,
-        ...(verdict.attestation ? { attestation: verdict.attestation } : {}),
-      };
-    case 'skipped':
-      return {
-        status: 'skipped',
-        message: verdict.reason,
-        evidence: verdict.evidence,
-        ...(verdict.applicability ? { applicability: verdict.applicability } : {}),
-        ...(verdict.attestation ? { attestation: verdict.attestation } : {}),
-      };
-    case 'failed':
-      return {
-        status: 'failed',
-        message: `expected ${verdict.expected}; observed ${verdict.observed}`,
-        expected: verdict.expected,
-        observed: verdict.observed,
-        evidence: verdict.evidence,
-      };
+  if (verdict.status === 'failed') {
+    return {
+      status: 'failed',
+      message: `expected ${verdict.expected}; observed ${verdict.observed}`,
+      expected: verdict.expected,
+      observed: verdict.observed,
+      evidence: verdict.evidence,
+    };
   }
+  return {
+    status: verdict.status,
+    message: verdict.status === 'passed' ? verdict.summary : verdict.reason,
+    evidence: verdict.evidence,
+    ...(verdict.status === 'skipped' && verdict.applicability
+      ? { applicability: verdict.applicability }
+      : {}),
+    ...(verdict.attestation ? { attestation: verdict.attestation } : {}),
+  };
 }
 
 export const NOT_IMPLEMENTED_REASON = 'not implemented yet';

@@ -36,6 +36,7 @@ import {
   type CheckResult,
   type Interruption,
   skip,
+  resultFieldsOf,
   type Verdict,
 } from './result.js';
 import { bindSuites, type Check, type Suite } from './registry.js';
@@ -365,7 +366,7 @@ export function decidedResult(
   status?: CheckResult['status'],
 ): CheckResult {
   return {
-    ...fromVerdict(verdict),
+    ...resultFieldsOf(verdict),
     ...(status ? { status } : {}),
     row: check.row,
     sectionTitle: sectionTitle(catalog, check.row),
@@ -375,25 +376,6 @@ export function decidedResult(
     durationMs: 0,
     startedAt: new Date().toISOString(),
   };
-}
-
-function fromVerdict(
-  verdict: Verdict,
-): Pick<CheckResult, 'status' | 'message' | 'expected' | 'observed' | 'evidence'> {
-  switch (verdict.status) {
-    case 'passed':
-      return { status: 'passed', message: verdict.summary, evidence: verdict.evidence };
-    case 'skipped':
-      return { status: 'skipped', message: verdict.reason, evidence: verdict.evidence };
-    case 'failed':
-      return {
-        status: 'failed',
-        message: `expected ${verdict.expected}; observed ${verdict.observed}`,
-        expected: verdict.expected,
-        observed: verdict.observed,
-        evidence: verdict.evidence,
-      };
-  }
 }
 
 interface ExecuteEnv {
@@ -465,7 +447,14 @@ export async function executeCheck(
 
   let outcome: Pick<
     CheckResult,
-    'status' | 'message' | 'expected' | 'observed' | 'evidence' | 'interruption'
+    | 'status'
+    | 'message'
+    | 'expected'
+    | 'observed'
+    | 'evidence'
+    | 'interruption'
+    | 'applicability'
+    | 'attestation'
   >;
   try {
     const aborted = new Promise<never>((_, reject) => {
@@ -474,12 +463,12 @@ export async function executeCheck(
       });
     });
     aborted.catch(() => {}); // only the race below consumes it
-    outcome = fromVerdict(
+    outcome = resultFieldsOf(
       await Promise.race([(check.body as NonNullable<Check['body']>)(ctx), aborted]),
     );
   } catch (err) {
     if (err instanceof CheckEnded) {
-      outcome = fromVerdict(err.verdict);
+      outcome = resultFieldsOf(err.verdict);
     } else if (err instanceof RunInterrupted) {
       // Cut short by a signal or the run's deadline, the check observed nothing
       // it could judge: skipped with the cause, never error, which counts like

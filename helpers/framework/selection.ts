@@ -10,7 +10,7 @@ import type { Profile } from '../../catalog/types.js';
 import type { Attestations } from './attestations.js';
 import type { Check } from './registry.js';
 import { UsageError } from '../k8s/errors.js';
-import { pass, skip, type Verdict } from './result.js';
+import { attestedPass, notApplicable, skip, type Verdict } from './result.js';
 
 export function splitPatterns(values: readonly string[] | undefined): string[] {
   return (values ?? [])
@@ -77,7 +77,7 @@ export function planChecks(
       if (row.profile === 'network-intensive' && options.profile !== 'network-intensive') {
         return {
           check,
-          decided: skip(
+          decided: notApplicable(
             `applies to the Network Intensive profile; this run checks the ${options.profile} profile`,
           ),
         };
@@ -98,11 +98,7 @@ export function planChecks(
         if (attestation && !check.body) {
           return {
             check,
-            decided: pass(`attested by ${attestation.attestedBy}: ${attestation.statement}`, {
-              statement: attestation.statement,
-              evidence: attestation.evidence,
-              attestedBy: attestation.attestedBy,
-            }),
+            decided: attestedPass(attestation),
           };
         }
       }

@@ -94,9 +94,9 @@ describe('an interrupted run', () => {
     expect(cli.rows[2]?.message).to.match(/^SIGINT received: cut short after \d+s, no verdict$/);
     expect(cli.rows[3]?.message).to.equal('SIGINT received: not run');
     expect(plugin.rows[3]?.message).to.equal(cli.rows[3]?.message);
-    // both exit 2 for a signal; a cut-short row is no must-level failure
+    // both exit 2 for a signal; a cut-short MUST row is not observed, so the outcome is incomplete
     expect([cli.code, plugin.code]).to.deep.equal([2, 2]);
-    expect(cli.report.exitCode).to.equal(0);
+    expect(cli.report.exitCode).to.equal(3);
     expect(cli.report.interruption).to.deep.equal({ cause: 'signal', detail: 'SIGINT received' });
     expect(cli.report.interrupted).to.equal('SIGINT received');
   });
