@@ -206,6 +206,8 @@ export interface RunInfo {
   profileSource: string;
   server?: string;
   context?: string;
+  /** Where the credentials came from, in kubectl's order (--kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster). */
+  source?: string;
   kubernetesVersion?: string;
   startedAt: string;
   /** Number of results the run will produce. */

@@ -243,6 +243,7 @@ async function runUntilStopped(
     profileSource,
     server: cluster?.server,
     context: cluster?.contextName,
+    source: cluster?.source,
     kubernetesVersion,
     startedAt,
     total: plans.length,

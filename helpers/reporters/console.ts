@@ -29,6 +29,7 @@ export class ConsoleReporter implements Reporter {
     this.out.write(
       `RA2 conformance run ${info.runId}: release ${info.release}, profile ${info.profile} (${info.profileSource})` +
         `${info.server ? `, cluster ${info.context ?? ''} at ${info.server}` : ''}` +
+        `${info.source ? ` from ${info.source}` : ''}` +
         `${info.kubernetesVersion ? ` (${info.kubernetesVersion})` : ''}; ${info.total} checks\n`,
     );
     const attestations = attestationsText(info);
