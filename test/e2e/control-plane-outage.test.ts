@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import { expect } from 'chai';
-import { describeResult, outputDir, runCli } from './support/cli.js';
+import { outputDir, runCli } from './support/cli.js';
 import { openCluster, waitForNoLeftovers } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
-import { readJsonReport, resultOf } from './support/results.js';
+import { expectOutcomeExit, readCompletedReport, resultOf } from './support/results.js';
 import { e2eTimeouts, withMargin } from './support/timeouts.js';
 
 const row = 'ra2.app.008';
@@ -20,9 +20,9 @@ async function runApp008(kubeconfig: string, extra: string[]) {
     ['run', '--kubeconfig', kubeconfig, '--focus', row, '--json', file, ...extra],
     e2eTimeouts.focusedRun,
   );
-  if (run.exitCode !== 0 && run.exitCode !== 1)
-    throw new Error(`the run did not complete: ${describeResult(run)}`);
-  return { run, report: readJsonReport(file) };
+  const report = readCompletedReport(run, file);
+  expectOutcomeExit(run, report);
+  return { run, report };
 }
 
 describe(`${row} (control-plane outage) on the basic cluster`, function () {

@@ -9,10 +9,16 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
-import { describeResult, outputDir, runCli } from './support/cli.js';
+import { outputDir, runCli, type CliResult } from './support/cli.js';
 import { openCluster, waitForNoLeftovers, type TestCluster } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
-import { readJsonReport, resultOf, verdictTable, type JsonReport } from './support/results.js';
+import {
+  expectOutcomeExit,
+  readCompletedReport,
+  resultOf,
+  verdictTable,
+  type JsonReport,
+} from './support/results.js';
 import { e2eTimeouts, withMargin } from './support/timeouts.js';
 
 const profileLabel = 'anuket.io/profile-network-intensive';
@@ -41,6 +47,7 @@ describe('network-intensive rows on the basic cluster (red side)', function () {
   const kubeconfig = requireKubeconfig('basic');
   const cluster = openCluster(kubeconfig);
   let worker: V1Node | undefined;
+  let run: CliResult;
   let report: JsonReport;
 
   before(async () => {
@@ -51,7 +58,7 @@ describe('network-intensive rows on the basic cluster (red side)', function () {
     if (!worker) throw new Error('the basic cluster has no worker');
     await setProfileLabel(cluster, worker.metadata!.name!, 'true');
     const file = path.join(outputDir('ni-red'), 'results.json');
-    const run = await runCli(
+    run = await runCli(
       [
         'run',
         '--kubeconfig',
@@ -65,9 +72,7 @@ describe('network-intensive rows on the basic cluster (red side)', function () {
       ],
       e2eTimeouts.fullRun,
     );
-    if (run.exitCode !== 0 && run.exitCode !== 1)
-      throw new Error(`the run did not complete: ${describeResult(run)}`);
-    report = readJsonReport(file);
+    report = readCompletedReport(run, file);
     console.log(verdictTable(report, ids).replace(/^/gm, '      '));
   });
 
@@ -82,6 +87,10 @@ describe('network-intensive rows on the basic cluster (red side)', function () {
       expect(result.message, id).to.match(lacking);
     });
   }
+
+  it('exits with the outcome its MUST rows call for', () => {
+    expectOutcomeExit(run, report);
+  });
 
   it('leaves nothing behind', async () => {
     await waitForNoLeftovers(cluster, [report.runId]);

@@ -8,12 +8,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ApisApi, CoreApi, StorageV1Api, type V1Node } from '@kubernetes/client-node';
 import { loadCatalog } from '../../catalog/index.js';
+import { EXIT_NOT_CONFORMANT } from '../../helpers/framework/result.js';
 import { runCli, outputDir, describeResult, type CliResult } from './support/cli.js';
 import { openCluster, waitForNoLeftovers, type TestCluster } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
 import {
+  expectOutcomeExit,
   parseJUnit,
-  readJsonReport,
+  readCompletedReport,
   resultOf,
   verdictTable,
   type JsonReport,
@@ -94,9 +96,7 @@ describe('ra2 run on the basic cluster', function () {
     console.log(
       `      full run took ${(run.durationMs / 1000).toFixed(1)} s, exit ${run.exitCode}`,
     );
-    if (run.exitCode !== 0 && run.exitCode !== 1)
-      throw new Error(`the run did not complete: ${describeResult(run)}`);
-    report = readJsonReport(path.join(dir, 'results.json'));
+    report = readCompletedReport(run, path.join(dir, 'results.json'));
     console.log(
       verdictTable(report, [...firstSlice.pass, ...firstSlice.fail])
         .split('\n')
@@ -139,10 +139,15 @@ describe('ra2 run on the basic cluster', function () {
     });
   });
 
-  it('exits 1 exactly when a must-level row failed or errored', () => {
-    const blocking = report.results.filter((r) => r.blocking).map((r) => r.id);
-    expect(run.exitCode, describeResult(run)).to.equal(blocking.length > 0 ? 1 : 0);
-    expect(report.exitCode).to.equal(run.exitCode);
+  it('exits with the outcome its MUST rows call for: 1 if one failed, else 3 if one was not observed, else 0', () => {
+    expectOutcomeExit(run, report);
+  });
+
+  it('is not conformant on basic (MUST rows fail there): exit 1', () => {
+    const failedMust = report.results.filter((r) => r.level === 'must' && r.status === 'failed');
+    expect(failedMust.map((r) => r.id)).to.include.members(['ra2.ch.010', 'ra2.ch.012']);
+    expect(report.outcome).to.equal('not-conformant');
+    expect(run.exitCode, describeResult(run)).to.equal(EXIT_NOT_CONFORMANT);
   });
 
   describe('first-slice verdicts', () => {
