@@ -8,7 +8,9 @@
 #      (ra2.anuket.io/run=<its run id>, read from its results; other runs' objects,
 #      e.g. of tests running at the same time on the cluster, are only listed);
 #   3. `ra2 run` with the same options, from this machine, gives every row the
-#      same status (JUnit terms: passed, failed, skipped).
+#      same status (JUnit terms: passed, failed, skipped; a SHOULD or MAY failure
+#      is a skip for Sonobuoy), and exits with the outcome its results call for:
+#      1 when a MUST row failed, else 3 when a MUST row was not observed, else 0.
 #
 #   scripts/sonobuoy-e2e.sh KUBECONFIG [RA2_KEY=VALUE ...]
 #   scripts/sonobuoy-e2e.sh .testbed/ra2-basic.kubeconfig RA2_PROFILE=basic RA2_FOCUS='ra2.k8s.*'
@@ -71,8 +73,38 @@ expect_no_leftovers() { # WHEN RUN_ID
   [ -z "$others" ] || log "note: objects of other runs exist: $(echo "$others" | tr '\n' ' ')"
 }
 
+# expect_outcome_exit CODE RESULTS_JSON: ra2 run's exit CODE is the one its own results call for,
+# worked out here from the MUST rows (not read from the suite): 1 when one failed, else 3 when one
+# was not observed (skipped other than as not applicable, in error, interrupted, no check yet),
+# else 0; and the JSON's `outcome` and `exitCode` say the same. 2 (usage, environment, an
+# interrupted run) or any other code fails.
+expect_outcome_exit() {
+  local code=$1 json=$2 problem
+  case "$code" in 0 | 1 | 3) ;; *) die "ra2 run exited $code: it did not get to an outcome" ;; esac
+  problem=$(node - "$json" "$code" <<'EOF'
+const fs = require('node:fs');
+const [file, code] = process.argv.slice(2);
+const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+const must = report.results.filter((r) => r.level === 'must');
+const notObserved = (r) =>
+  r.status === 'error' || r.status === 'not-implemented' ||
+  (r.status === 'skipped' && (r.interruption != null || r.applicability !== 'not-applicable'));
+const outcome = must.some((r) => r.status === 'failed') ? 'not-conformant'
+  : must.some(notObserved) ? 'incomplete' : 'conformant';
+const exit = { conformant: 0, 'not-conformant': 1, incomplete: 3 }[outcome];
+const problems = [];
+if (Number(code) !== exit) problems.push(`ra2 run exited ${code}; its MUST rows call for ${exit} (${outcome})`);
+if (report.outcome !== outcome) problems.push(`ra2 run's results say outcome ${report.outcome}; its MUST rows call for ${outcome}`);
+if (report.exitCode !== exit) problems.push(`ra2 run's results say exitCode ${report.exitCode}; its MUST rows call for ${exit}`);
+console.log(problems.join('; '));
+EOF
+  ) || die "cannot read the outcome of ra2 run from $json"
+  [ -z "$problem" ] || die "$problem"
+  log "ra2 run exited $code, the exit its MUST rows call for"
+}
+
 main() {
-  [ $# -ge 1 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
+  [ $# -ge 1 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
   KUBECONFIG_FILE=$(readlink -f "$1")
   shift
   [ -f "$KUBECONFIG_FILE" ] || die "kubeconfig $KUBECONFIG_FILE does not exist"
@@ -165,8 +197,9 @@ main() {
   "${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1
   code=$?
   set -e
-  [ "$code" -le 1 ] || die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")"
   log "ra2 run took $((SECONDS - start))s (exit $code)"
+  case "$code" in 0 | 1 | 3) ;; *) die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")" ;; esac
+  expect_outcome_exit "$code" "$work/ra2.json"
   ra2_run=$(node -p "require('$work/ra2.json').runId ?? ''")
   [ -n "$ra2_run" ] || die "$work/ra2.json names no runId: cannot look for the run's leftovers"
   expect_no_leftovers "after ra2 run" "$ra2_run"
@@ -188,7 +221,9 @@ for (const line of fs.readFileSync(detailedFile, 'utf8').split('\n').filter(Bool
   sonobuoy.set(id, { status: item.status, message: item.details?.['failure'] ?? item.details?.['skipped'] ?? '' });
 }
 const ra2 = JSON.parse(fs.readFileSync(ra2File, 'utf8'));
-const expected = new Map(ra2.results.map((r) => [r.id, { status: junitStatus[r.status], message: r.message }]));
+// The plugin writes a SHOULD or MAY failure (blocking=false) as a skip, so Sonobuoy does not call it failed.
+const sonobuoyStatus = (r) => (r.status === 'failed' && !r.blocking ? 'skipped' : junitStatus[r.status]);
+const expected = new Map(ra2.results.map((r) => [r.id, { status: sonobuoyStatus(r), message: r.message }]));
 const catalog = fs.readFileSync(catalogFile, 'utf8').split('\n').filter(Boolean).map((l) => /^\[([^\]]+)\]/.exec(l)[1]);
 
 if (selection === 'whole-catalog' && sonobuoy.size !== catalog.length)
