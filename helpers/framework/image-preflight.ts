@@ -74,10 +74,13 @@ export interface ImagePreflight {
 }
 
 /**
- * Runs one pod of the probe image on one schedulable node and deletes it.
+ * Runs one pod of the probe image on one schedulable node and deletes it;
+ * returns the node and the imageID the kubelet reported for the container.
  * Throws EnvironmentError (one line) when it cannot run.
  */
-export async function checkProbeImage(request: ImagePreflight): Promise<{ node?: string }> {
+export async function checkProbeImage(
+  request: ImagePreflight,
+): Promise<{ node?: string; imageID?: string }> {
   const { cluster, image } = request;
   const node = pickPreflightNode(await listNodes(cluster.core));
   if (!node) {
@@ -102,8 +105,10 @@ export async function checkProbeImage(request: ImagePreflight): Promise<{ node?:
     },
   });
   try {
-    await handle.pods.createRunning(preflightPod(image, name, request.labels));
-    return { node: name };
+    const running = await handle.pods.createRunning(preflightPod(image, name, request.labels));
+    // What the kubelet actually ran: the run's metadata records its digest.
+    const imageID = running.status?.containerStatuses?.find((c) => c.imageID)?.imageID;
+    return { node: name, ...(imageID ? { imageID } : {}) };
   } catch (err) {
     // Interrupted by a signal or the deadline: the rows will say so, not this.
     if (request.signal?.aborted) return {};

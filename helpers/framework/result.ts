@@ -4,6 +4,9 @@
  * counts and exit code, and the reporter interface the runner calls.
  */
 import type { CatalogRow, Profile, SectionKey } from '../../catalog/types.js';
+import type { RunMetadata } from './run-metadata-model.js';
+
+export * from './run-metadata-model.js';
 
 /**
  * probe: schedules workloads and asserts what they observe.
@@ -214,6 +217,8 @@ export interface RunInfo {
   total: number;
   /** The attestations file the run read, if any. */
   attestations?: AttestationsFileInfo;
+  /** Tool, catalog, options, probe image and what the cluster is built from. */
+  metadata?: RunMetadata;
 }
 
 export interface AttestationsFileInfo {

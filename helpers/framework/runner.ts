@@ -20,6 +20,7 @@ import {
 import type { CheckContext } from './context.js';
 import { EnvironmentError, oneLine, PodEnvironmentError } from '../k8s/errors.js';
 import { checkProbeImage } from './image-preflight.js';
+import { probeImageFacts, startRunMetadata } from './run-metadata.js';
 import { DEFAULT_PROBE_IMAGE, withImagePrefix } from './images.js';
 import { componentLabel, newRunId, runControlLabels, runLabels } from './labels.js';
 import { removeLeftovers } from './leftovers.js';
@@ -235,6 +236,10 @@ async function runUntilStopped(
     attestations: options.attestations,
   });
 
+  const probeImage = withImagePrefix(
+    options.probeImage ?? DEFAULT_PROBE_IMAGE,
+    options.imagePrefix,
+  );
   const info: RunInfo = {
     runId,
     release: catalog.release,
@@ -247,6 +252,13 @@ async function runUntilStopped(
     kubernetesVersion,
     startedAt,
     total: plans.length,
+    metadata: await startRunMetadata({
+      options,
+      release: catalog.release,
+      cluster,
+      timeoutMs: timeouts.apiCall,
+      probeImage,
+    }),
   };
   await notify(reporters, (r) => r.onRunStart?.(info), warn);
 
@@ -267,10 +279,6 @@ async function runUntilStopped(
     }
   }
 
-  const probeImage = withImagePrefix(
-    options.probeImage ?? DEFAULT_PROBE_IMAGE,
-    options.imagePrefix,
-  );
   const results: CheckResult[] = new Array<CheckResult>(plans.length);
   let next = 0;
   const parallel = Math.max(1, options.parallel ?? 1);
@@ -312,7 +320,7 @@ async function runUntilStopped(
   };
   try {
     if (heartbeat && cluster && !options.skipPreflight && runsProbes(plans)) {
-      await checkProbeImage({
+      const preflight = await checkProbeImage({
         cluster,
         namespace: heartbeat.namespace,
         image: probeImage,
@@ -322,6 +330,7 @@ async function runUntilStopped(
         signal: stop.signal,
         warn,
       });
+      if (info.metadata) info.metadata.probeImage = probeImageFacts(probeImage, preflight, '');
     }
     await Promise.all(
       Array.from({ length: Math.min(parallel, Math.max(1, plans.length)) }, worker),

@@ -1,9 +1,10 @@
-/** The whole run as JSON, for machines. */
+/** The whole run as JSON, for machines; schemas/ra2-results.schema.json describes it. */
 import {
   type RunReport,
   findingOf,
   isBlocking,
   notObservedMustRows,
+  RESULTS_SCHEMA_VERSION,
   summariseBySection,
 } from '../framework/result.js';
 import { FileReporter } from './format.js';
@@ -11,6 +12,7 @@ import { FileReporter } from './format.js';
 export function renderJson(report: RunReport): string {
   return JSON.stringify(
     {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
       ...report.info,
       finishedAt: report.finishedAt,
       outcome: report.outcome,

@@ -17,6 +17,10 @@ import {
   statusWord,
   testName,
 } from './format.js';
+import { metadataLines, nodeGroupLines } from './metadata-text.js';
+import { renderHtml } from './report-html.js';
+
+export { renderHtml };
 
 /** The MUST rows that kept the run from an answer: id, title and why. */
 function notObservedItems(report: RunReport): { id: string; name: string; reason: string }[] {
@@ -41,6 +45,7 @@ export function renderMarkdown(report: RunReport): string {
     `- Result: ${counts.passed} passed, ${counts.failed} failed, ${counts.error} errors, ${counts.skipped} skipped, ${counts['not-implemented']} not implemented`,
     ...(attestationsText(info) ? [`- Attestations: ${attestationsText(info) ?? ''}`] : []),
     ...(report.interrupted ? [`- Interrupted: ${report.interrupted}`] : []),
+    ...metadataMarkdown(report),
     '',
     ...notObservedMarkdown(report),
     '| Section | Passed | Failed | Error | Skipped | Not implemented |',
@@ -60,6 +65,17 @@ export function renderMarkdown(report: RunReport): string {
     lines.push(...resultMarkdown(result, info.profile));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The run's metadata, one item each; the node groups (bounded) nested under Nodes. */
+function metadataMarkdown(report: RunReport): string[] {
+  const { metadata } = report.info;
+  return metadataLines(report.info).flatMap((line) => [
+    `- ${line.label}: ${line.text}`,
+    ...(line.key === 'nodes' && metadata
+      ? nodeGroupLines(metadata).map((group) => `  - ${group}`)
+      : []),
+  ]);
 }
 
 function notObservedMarkdown(report: RunReport): string[] {
@@ -92,40 +108,6 @@ function resultMarkdown(result: CheckResult, profile: RunReport['info']['profile
     ...(evidence ? ['', '```json', evidence, '```'] : []),
     '',
   ];
-}
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-export function renderHtml(report: RunReport): string {
-  const { info, counts } = report;
-  const rows = report.results
-    .map((r) => {
-      const evidence = evidenceText(r);
-      return `<tr class="${r.status}"><td>${escapeHtml(r.sectionTitle)}</td><td><b>${escapeHtml(testName(r.row))}</b><br><small>${escapeHtml(r.row.text)}</small>${r.observes ? `<br><small>Observes: ${escapeHtml(r.observes)}</small>` : ''}${r.row.note ? `<br><i>${escapeHtml(r.row.note)}</i>` : ''}</td><td>${escapeHtml(r.kind)}</td><td>${statusWord[r.status]}<br><small>${findingWord[findingOf(r, info.profile)]}</small></td><td>${escapeHtml(r.message)}${evidence ? `<details><summary>evidence</summary><pre>${escapeHtml(evidence)}</pre></details>` : ''}</td><td>${escapeHtml(r.row.requirementTrace ?? '')}<br>${escapeHtml(r.row.referenceImplementationTrace ?? '')}</td></tr>`;
-    })
-    .join('\n');
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>RA2 conformance report ${escapeHtml(info.runId)}</title>
-<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px;vertical-align:top}
-tr.passed td:nth-child(4){color:green}tr.failed td:nth-child(4),tr.error td:nth-child(4){color:#b00}pre{white-space:pre-wrap}</style></head>
-<body><h1>RA2 conformance report</h1>
-<p>Release ${escapeHtml(info.release)}; profile ${escapeHtml(info.profile)} (${escapeHtml(info.profileSource)}); cluster ${escapeHtml(info.context ?? 'n/a')} ${escapeHtml(info.server ?? '')} ${escapeHtml(info.kubernetesVersion ?? '')}; run ${escapeHtml(info.runId)}.</p>
-<p class="outcome ${report.outcome}"><b>${escapeHtml(outcomeText(report))}</b></p>
-<p>Findings: ${escapeHtml(findingsText(report.findings))}.</p>
-<p>${counts.passed} passed, ${counts.failed} failed, ${counts.error} errors, ${counts.skipped} skipped, ${counts['not-implemented']} not implemented${report.interrupted ? `; interrupted: ${escapeHtml(report.interrupted)}` : ''}.</p>
-${attestationsText(info) ? `<p>Attestations: ${escapeHtml(attestationsText(info) ?? '')}</p>` : ''}
-${notObservedHtml(report)}
-<table><tr><th>Section</th><th>Specification</th><th>Kind</th><th>Status</th><th>Result</th><th>Traces</th></tr>
-${rows}
-</table></body></html>
-`;
-}
-
-function notObservedHtml(report: RunReport): string {
-  const items = notObservedItems(report);
-  if (items.length === 0) return '';
-  return `<h2>MUST rows not observed</h2>\n<ul>\n${items.map((item) => `<li><b>${escapeHtml(item.name)}</b>: ${escapeHtml(item.reason)}</li>`).join('\n')}\n</ul>`;
 }
 
 export class ConformanceReportReporter extends FileReporter {
