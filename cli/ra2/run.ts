@@ -1,6 +1,7 @@
 /**
  * The `ra2` command line: parse, hand each command to its module, and print
- * every error in one place as one line. Exit codes of `ra2 run`: 0
+ * every error in one place as one line. Exit codes of `ra2 run` (and of
+ * `ra2 results`, for the run in a Sonobuoy tarball): 0
  * conformant, 1 not conformant (a MUST row failed), 3 incomplete (no MUST
  * failure, but MUST rows not observed), 2 usage or environment error (or an
  * interrupted run).
@@ -20,6 +21,7 @@ import { attestationTemplate, validateAttestationFile } from './attest.js';
 import { usedImages } from './images.js';
 import { listLines } from './list.js';
 import { optionFor, runOptions, settingsFromFlags } from './options.js';
+import { showResults } from './results.js';
 import { runChecks, writeFile, type CliDeps, type Streams } from './run-command.js';
 
 export type { CliDeps, Streams };
@@ -61,6 +63,14 @@ function buildProgram(streams: Streams, deps: CliDeps, setExitCode: (code: numbe
       for (const line of listLines(flags.release, deps.runOptions?.suites ?? allSuites))
         streams.stdout.write(`${line}\n`);
     });
+
+  program
+    .command('results')
+    .description(
+      "print a retrieved Sonobuoy tarball's ra2 results as `ra2 run` ends a run, with its exit code",
+    )
+    .argument('<tarball>', 'the .tar.gz `sonobuoy retrieve` wrote')
+    .action((tarball: string) => setExitCode(showResults(tarball, streams)));
 
   addAttestCommands(program, streams, deps, setExitCode);
 

@@ -1,7 +1,8 @@
 /**
  * The results directory Sonobuoy collects and the done file that hands it
  * over: $SONOBUOY_RESULTS_DIR/ra2/ with the JUnit file Sonobuoy reads (plus
- * JSON and the Markdown report), then $SONOBUOY_RESULTS_DIR/done naming it.
+ * JSON and the report as Markdown and HTML), then $SONOBUOY_RESULTS_DIR/done
+ * naming it. In the retrieved tarball they are under plugins/ra2/results/global/.
  */
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import type { RunReport } from '../../helpers/framework/result.js';
 import { oneLine } from '../../helpers/k8s/errors.js';
 import { renderJson } from '../../helpers/reporters/json.js';
 import { renderJUnit } from '../../helpers/reporters/junit.js';
-import { renderMarkdown } from '../../helpers/reporters/report.js';
+import { renderHtml, renderMarkdown } from '../../helpers/reporters/report.js';
 
 /** What Sonobuoy collects: this directory under $SONOBUOY_RESULTS_DIR (the worker tars it). */
 export const RESULTS_SUBDIR = 'ra2';
@@ -17,6 +18,8 @@ export const RESULTS_SUBDIR = 'ra2';
 export const JUNIT_FILE = 'ra2-junit.xml';
 export const JSON_FILE = 'ra2-results.json';
 export const REPORT_FILE = 'ra2-report.md';
+/** The same report for a browser: what a lab opens from the retrieved tarball. */
+export const HTML_REPORT_FILE = 'ra2-report.html';
 export const DONE_FILE = 'done';
 
 /** Writes the results directory, then the done file naming it; the done file last and atomically. */
@@ -28,11 +31,18 @@ export function writeResults(resultsDir: string, report: RunReport): string {
   chmodSync(dir, 0o777);
   // Sonobuoy marks the plugin failed on any <failure>: a SHOULD/MAY failure is written as a skip.
   writeFileSync(path.join(dir, JUNIT_FILE), renderJUnit(report, { nonBlockingFailures: 'skipped' }));
-  try {
-    writeFileSync(path.join(dir, JSON_FILE), renderJson(report) + '\n');
-    writeFileSync(path.join(dir, REPORT_FILE), renderMarkdown(report));
-  } catch {
-    // the JUnit file is what Sonobuoy reads; the others are extras
+  // The JUnit file is what Sonobuoy reads; the others are extras, each written on its own.
+  const extras: [string, (r: RunReport) => string][] = [
+    [JSON_FILE, (r) => renderJson(r) + '\n'],
+    [REPORT_FILE, renderMarkdown],
+    [HTML_REPORT_FILE, renderHtml],
+  ];
+  for (const [file, render] of extras) {
+    try {
+      writeFileSync(path.join(dir, file), render(report));
+    } catch {
+      // one extra that cannot be rendered or written does not cost the others
+    }
   }
   writeDone(resultsDir, dir);
   return dir;
