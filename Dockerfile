@@ -4,6 +4,8 @@
 #
 # On any Docker host with registry access:
 #   docker build -t ra2-testbed/ra2-conformance:$(node -p 'require("./package.json").version') .
+# or under a name of your own (then `ra2 plugin --image <name>` renders its manifest):
+#   make image IMAGE=registry.example.org/ra2:0.2.0
 # On a host without a container registry or whose containers cannot reach the
 # npm registry: scripts/build-plugin-image.sh, which makes the base image
 # locally and builds with NPM_CI=false from a staged context that already holds

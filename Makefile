@@ -3,6 +3,10 @@
 CLUSTER ?= basic
 KUBECONFIG_FILE = $(shell testbed/cluster.sh kubeconfig $(CLUSTER))
 RA2_ARGS ?=
+# The plugin image `make image` builds and tags; empty: the test bed's ra2-testbed/ra2-conformance:<package
+# version>. A user's own: make image IMAGE=registry.example.org/ra2:0.2.0 (then docker push it and
+# `node dist/cli/ra2/main.js plugin --image registry.example.org/ra2:0.2.0 > ra2.yaml`).
+IMAGE ?=
 SHELL := /bin/bash
 # The kubectl the test bed builds (testbed/build-k8s-binaries.sh), of the clusters' version, comes
 # first on PATH for every recipe; the scripts refuse any other (testbed/lib/common.sh use_pinned_kubectl).
@@ -11,7 +15,7 @@ KUBECTL_DIR := $(or $(RA2_KUBECTL_DIR),$(or $(RA2_TESTBED_CACHE),/var/cache/ra2-
 export PATH := $(KUBECTL_DIR):$(PATH)
 
 .PHONY: run test unit e2e testbed images images-ni cluster-up cluster-down verify-testbed node deps lint \
-  test-scripts kubectl-version
+  test-scripts kubectl-version image plugin-manifest
 
 # The suite against a cluster: a local kind cluster from the offline test bed by default.
 run: images kubectl-version cluster-up deps
@@ -46,6 +50,16 @@ deps: node
 
 images testbed:
 	testbed/build-all.sh
+
+# The suite's container image (the Sonobuoy plugin and the `ra2` CLI), named $(IMAGE) when set.
+image: deps
+	RA2_PLUGIN_IMAGE='$(IMAGE)' scripts/build-plugin-image.sh
+
+# sonobuoy/ra2.yaml as `ra2 plugin` renders it with every default (test/unit/plugin-manifest.test.ts
+# holds the committed file to it).
+plugin-manifest: deps
+	node -e 'import("./dist/cli/ra2/plugin-manifest.js").then((m) => process.stdout.write(m.renderPluginManifest()))' \
+	  > sonobuoy/ra2.yaml.new && mv sonobuoy/ra2.yaml.new sonobuoy/ra2.yaml
 
 # The network-intensive add-ons (Multus, whereabouts, NFD, device plugin, MetalLB, Ingress).
 images-ni: images

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Build the suite's image, ra2-testbed/ra2-conformance:<package version>, on a
-# machine where no container registry is reachable.
+# Build the suite's image, by default ra2-testbed/ra2-conformance:<package version>
+# (the name the test bed and the Sonobuoy e2e use), on a machine where no
+# container registry is reachable.
 #
 #   scripts/build-plugin-image.sh              # base image if missing, then the suite image
+#   RA2_PLUGIN_IMAGE=registry.example.org/ra2:0.2.0 scripts/build-plugin-image.sh   # (make image IMAGE=...)
 #   RA2_NPM_CI_IN_DOCKER=true scripts/build-plugin-image.sh   # npm ci inside docker build
 #
 # 1. The Dockerfile starts FROM node:22-bookworm-slim. When that tag is missing
@@ -18,7 +20,7 @@
 #    `docker build .` installs and compiles inside the build stage.
 #
 # Prints the image name on stdout. Environment: RA2_PLUGIN_IMAGE (full name to
-# tag), RA2_NODE_BASE_IMAGE, RA2_NODE_BINARY (a Node 22 binary to use).
+# tag; empty or unset: the default above), RA2_NODE_BASE_IMAGE, RA2_NODE_BINARY (a Node 22 binary to use).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
