@@ -38,6 +38,21 @@ bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
 kubeconfig_of() { "$TESTBED_DIR/cluster.sh" kubeconfig "$1"; }
 phase() { log "=== phase $1 ==="; }
 
+# Every phase starts from clusters made for it. A test bed cluster left by an earlier, killed run
+# is removed first: restarted with the Docker engine, such a cluster shares the kind network with the
+# new ones under addresses Docker handed out again (a CI run saw IPv6 pod traffic between basic's
+# workers fail while a leftover network-intensive cluster was up).
+remove_leftover_clusters() {
+  local existing config name
+  existing=$(kind get clusters 2>&1) || die "kind get clusters failed, so leftover clusters cannot be removed: $existing"
+  for config in "$REPO_DIR"/kind-configs/*.yaml; do
+    name=$(awk '/^name:/ {print $2; exit}' "$config")
+    grep -qx -- "$name" <<<"$existing" || continue
+    log "removing cluster $name, left by an earlier run"
+    "$TESTBED_DIR/cluster.sh" down "$(basename "$config" .yaml)"
+  done
+}
+
 run_basic_phase() {
   phase basic
   bring_up basic
@@ -69,6 +84,7 @@ run_network-intensive_phase() {
   "$TESTBED_DIR/cluster.sh" down network-intensive
 }
 
+remove_leftover_clusters
 "$TESTBED_DIR/test-bad-states.sh"
 for p in $phases; do "run_${p}_phase"; done
 log "end-to-end tests passed: $phases"

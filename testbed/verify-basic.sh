@@ -26,6 +26,19 @@ check_nodes_and_system_pods() {
   pass "$(wc -l <<<"$nodes") nodes Ready, $(wc -l <<<"$pods") kube-system pods Running"
 }
 
+# Node addresses on the kind network are unique: two containers answering for one IPv6 address
+# (seen once with a cluster restarted by the Docker engine) break pod traffic between nodes.
+check_node_addresses_unique() {
+  local listing addresses dup
+  listing=$(docker network inspect kind) || fail "docker network inspect kind failed"
+  addresses=$(jq -r '.[0].Containers // {} | .[] | .IPv4Address, .IPv6Address | select(. != "") | sub("/.*"; "")' <<<"$listing") \
+    || fail "cannot read the addresses on the kind network: ${listing:0:200}"
+  [[ -n $addresses ]] || fail "docker lists no container address on the kind network"
+  dup=$(sort <<<"$addresses" | uniq -d | tr '\n' ' ')
+  [[ -z $dup ]] || fail "addresses held by two containers on the kind network: $dup(remove stale clusters: kind get clusters)"
+  pass "$(wc -l <<<"$addresses") addresses on the kind network, each held by one container"
+}
+
 # Image IDs are config digests: an image on a node is ours only if this host's engine holds an
 # image with that ID (nothing can be pulled here, so every local image was built here or loaded by us).
 check_images_built_here() {
@@ -138,7 +151,7 @@ YAML
 }
 
 checks=("${@:2}")
-(( ${#checks[@]} )) || checks=(check_nodes_and_system_pods check_images_built_here check_pod_network_and_dns
+(( ${#checks[@]} )) || checks=(check_nodes_and_system_pods check_node_addresses_unique check_images_built_here check_pod_network_and_dns
   check_pvc_roundtrip check_network_policy)
 fresh_namespace
 for check in "${checks[@]}"; do "$check"; done

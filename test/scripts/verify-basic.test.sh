@@ -44,6 +44,21 @@ stub docker '[ "$1" = exec ] && echo "{\"images\":[{\"id\":\"sha256:cc\",\"repoT
 expect_failure "an image this host does not hold: fails (as before)" "FAIL: image pulled:1 \(sha256:cc\) on ra2-basic-control-plane was not built" \
   verify check_images_built_here
 
+# The kind network as `docker network inspect kind` shows it, with NETWORK as its containers.
+stub docker '[ "$1" = network ] || exit 1; printf "[{\"Containers\":%s}]" "${NETWORK}"'
+one='{"a":{"IPv4Address":"172.18.0.2/16","IPv6Address":"fc00:f853:ccd:e793::2/64"}'
+expect_success "control: every address on the kind network held once" "ok: 4 addresses on the kind network" \
+  env NETWORK="$one,\"b\":{\"IPv4Address\":\"172.18.0.3/16\",\"IPv6Address\":\"fc00:f853:ccd:e793::3/64\"}}" \
+  "$REPO/testbed/verify-basic.sh" basic check_node_addresses_unique
+expect_failure "an IPv6 address held by two nodes: fails naming it" "FAIL: addresses held by two containers on the kind network: fc00:f853:ccd:e793::2" \
+  env NETWORK="$one,\"b\":{\"IPv4Address\":\"172.18.0.3/16\",\"IPv6Address\":\"fc00:f853:ccd:e793::2/64\"}}" \
+  "$REPO/testbed/verify-basic.sh" basic check_node_addresses_unique
+expect_failure "an empty kind network: fails" "FAIL: docker lists no container address" env NETWORK='{}' \
+  "$REPO/testbed/verify-basic.sh" basic check_node_addresses_unique
+stub docker 'echo "Error: No such network: kind" >&2; exit 1'
+expect_failure "docker network inspect fails: fails naming it" "FAIL: docker network inspect kind failed" \
+  verify check_node_addresses_unique
+
 expect_success "control: nodes Ready, kube-system Running" "ok: 1 nodes Ready, 1 kube-system pods Running" \
   verify check_nodes_and_system_pods
 expect_failure "kubectl lists no node: fails" "FAIL: kubectl get nodes lists no node" env NODES= \
