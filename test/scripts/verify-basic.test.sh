@@ -85,9 +85,12 @@ case " $* " in
     esac ;;
 esac'
 policy() { rm -f "$STUB_CALLS".denied "$STUB_CALLS".allowed; AFTER_DENY=$1 verify check_network_policy; }
-export RA2_VERIFY_POLICY_SECONDS=2 RA2_VERIFY_OBSERVE_INTERVAL=0.1
-expect_success "control: deny-all blocks (timeouts), the allow rule lets through" \
+# Waits that must end by an observation get a deadline no loaded machine reaches (they end at once);
+# waits that must run out get a short one.
+export RA2_VERIFY_OBSERVE_INTERVAL=0.1
+RA2_VERIFY_POLICY_SECONDS=120 expect_success "control: deny-all blocks (timeouts), the allow rule lets through" \
   "ok: allow rule lets client -> server through again" policy curl:28
+export RA2_VERIFY_POLICY_SECONDS=2
 expect_failure "exec failing after deny-all: not counted as blocked" \
   "FAIL: traffic to 10.244.1.5 not seen blocked 3 times in a row .*last: not observed: kubectl exec into client failed" policy exec-fail
 expect_failure "curl failing otherwise (DNS, 6): not counted as blocked" \

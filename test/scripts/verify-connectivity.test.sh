@@ -18,6 +18,9 @@ case "$answer" in
 esac'
 export ANSWERS="$STUBS/answers"
 export RA2_VERIFY_OBSERVE_INTERVAL=0.1
+# Waits that must end by an observation get a deadline no loaded machine reaches (they end at once);
+# waits that must run out get a short one.
+ENOUGH=120
 
 # in_verify ANSWER... -- CMD...: CMD with verify.sh sourced, kubectl exec answering ANSWERs in turn.
 in_verify() {
@@ -52,11 +55,11 @@ expect_success "curl could not resolve (6): not observed" "outcome=2 .*curl in c
 expect_success "an answer: reached" "outcome=0 body=server " in_verify curl:0:server -- outcome
 
 expect_success "one timeout then an answer: reached at the second observation" "rc=0 reached.*observations=2$" \
-  in_verify curl:28 curl:0:server -- reached_then_count 5
+  in_verify curl:28 curl:0:server -- reached_then_count $ENOUGH
 expect_success "blocked only after 3 in a row (an answer starts the count again)" "rc=0 blocked.*observations=6$" \
-  in_verify curl:28 curl:28 curl:0:server curl:28 -- blocked_then_count 5
+  in_verify curl:28 curl:28 curl:0:server curl:28 -- blocked_then_count $ENOUGH
 expect_success "an exec failure between blocked observations starts the count again" "rc=0 blocked.*observations=5$" \
-  in_verify curl:28 exec-fail curl:28 -- blocked_then_count 5
+  in_verify curl:28 exec-fail curl:28 -- blocked_then_count $ENOUGH
 expect_success "exec always failing: never blocked; says it could not observe" "rc=1 not observed: kubectl exec" \
   in_verify exec-fail -- blocked_then_count 2
 expect_success "a single blocked observation then answers: not blocked" "rc=1 reached" \
