@@ -10,7 +10,13 @@
 #   3. `ra2 run` with the same options, from this machine, gives every row the
 #      same status (JUnit terms: passed, failed, skipped; a SHOULD or MAY failure
 #      is a skip for Sonobuoy), and exits with the outcome its results call for:
-#      1 when a MUST row failed, else 3 when a MUST row was not observed, else 0.
+#      1 when a MUST row failed, else 3 when a MUST row was not observed, else 0,
+#      the same outcome as the plugin's;
+#   4. `sonobuoy results --mode detailed` shows a reason for every skipped row (in
+#      system-out: Sonobuoy drops the JUnit skip message), and the tarball holds the
+#      HTML report;
+#   5. `ra2 results TARBALL` prints the outcome the plugin's ra2-results.json says,
+#      last, and exits with its exit code.
 #
 #   scripts/sonobuoy-e2e.sh KUBECONFIG [RA2_KEY=VALUE ...]
 #   scripts/sonobuoy-e2e.sh .testbed/ra2-basic.kubeconfig RA2_PROFILE=basic RA2_FOCUS='ra2.k8s.*'
@@ -103,8 +109,65 @@ EOF
   log "ra2 run exited $code, the exit its MUST rows call for"
 }
 
+# expect_skip_reasons DETAILED_JSONL: every row `sonobuoy results --mode detailed` calls skipped
+# says why. Sonobuoy (v0.57.3, pkg/client/results/junit.go) drops the JUnit <skipped message=...>
+# and the properties and keeps <system-out>, which the plugin opens with "level: ...", "kind: ..."
+# and "skipped, not applicable: REASON" or "skipped, not observed: REASON"; a SHOULD/MAY failure,
+# written as a skip, with "SHOULD-level failure: ..." and its "observed: ...". A skipped row
+# without such lines, or no rows at all, fails.
+expect_skip_reasons() {
+  local problem
+  problem=$(node - "$1" <<'EOF'
+const fs = require('node:fs');
+const items = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const says = (text, pattern) => pattern.test(text ?? '');
+const reasonOf = (item) => {
+  const out = item.details?.['system-out'];
+  if (says(out, /^skipped, (not applicable|not observed): \S/m)) return true;
+  if (says(out, /^(SHOULD|MAY)-level failure: /m) && says(out, /^observed: \S/m)) return true;
+  return says(item.details?.skipped, /\S/); // should a later Sonobuoy keep the skip message
+};
+const skipped = items.filter((item) => item.status === 'skipped');
+const without = skipped.filter((item) => !reasonOf(item)).map((item) => item.name);
+if (items.length === 0) console.log('sonobuoy shows no results at all');
+else if (without.length) console.log(`${without.length} of ${skipped.length} skipped rows show no reason in sonobuoy's detailed results: ${without.join(', ')}`);
+else console.error(`[sonobuoy-e2e] all ${skipped.length} skipped rows of sonobuoy's detailed results say why (system-out)`);
+EOF
+  ) || die "cannot read sonobuoy's detailed results $1"
+  [ -z "$problem" ] || die "$problem"
+}
+
+# expect_ra2_results TARBALL RESULTS_JSON: `ra2 results TARBALL` ends with the outcome the
+# plugin's results JSON says and exits with its exitCode.
+expect_ra2_results() {
+  local tarball=$1 json=$2 want outcome exit out code last
+  want=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`${r.outcome} ${r.exitCode}`)' "$json") ||
+    die "cannot read the outcome of the plugin's results $json"
+  read -r outcome exit <<<"$want"
+  out=$("${RA2[@]}" results "$tarball" 2>&1) && code=0 || code=$?
+  last=$(tail -n 1 <<<"$out")
+  [ "$code" = "$exit" ] ||
+    die "ra2 results exited $code; the plugin's results say outcome $outcome, exitCode $exit (ra2 results: $last)"
+  [[ $last == "Outcome: $outcome (exit $exit): "* ]] ||
+    die "ra2 results ends with '$last'; the plugin's results say outcome $outcome (exit $exit)"
+  log "ra2 results: outcome $outcome, exit $code, as the plugin's results say"
+}
+
+# outcome_of RESULTS_JSON: the run's outcome, as its results say.
+outcome_of() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).outcome)' "$1"; }
+
+# expect_same_outcome PLUGIN_JSON RA2_JSON: the plugin and ra2 run came to the same outcome.
+expect_same_outcome() {
+  local plugin direct
+  plugin=$(outcome_of "$1") || die "cannot read the outcome of $1"
+  direct=$(outcome_of "$2") || die "cannot read the outcome of $2"
+  [ "$plugin" = "$direct" ] || die "the plugin's outcome is $plugin, ra2 run's is $direct"
+  log "the plugin and ra2 run agree: outcome $plugin"
+}
+
 main() {
-  [ $# -ge 1 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
+  [ $# -ge 1 ] || { sed -n '2,33p' "$0" >&2; exit 2; }
   KUBECONFIG_FILE=$(readlink -f "$1")
   shift
   [ -f "$KUBECONFIG_FILE" ] || die "kubeconfig $KUBECONFIG_FILE does not exist"
@@ -181,6 +244,10 @@ main() {
   tar -xzf "$work/$tarball" -C "$work/tarball"
   results_json=$(find "$work/tarball/plugins/ra2" -name ra2-results.json | head -1)
   [ -n "$results_json" ] || die "the tarball has no plugins/ra2/.../ra2-results.json"
+  [ -n "$(find "$work/tarball/plugins/ra2" -name ra2-report.html)" ] ||
+    die "the tarball has no plugins/ra2/.../ra2-report.html"
+  expect_skip_reasons "$work/sonobuoy-detailed.jsonl"
+  expect_ra2_results "$work/$tarball" "$results_json"
   plugin_run=$(node -p "require('$results_json').runId ?? ''")
   [ -n "$plugin_run" ] || die "$results_json names no runId: cannot look for the plugin's leftovers"
   log "the plugin's run: $plugin_run"
@@ -200,6 +267,7 @@ main() {
   log "ra2 run took $((SECONDS - start))s (exit $code)"
   case "$code" in 0 | 1 | 3) ;; *) die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")" ;; esac
   expect_outcome_exit "$code" "$work/ra2.json"
+  expect_same_outcome "$results_json" "$work/ra2.json"
   ra2_run=$(node -p "require('$work/ra2.json').runId ?? ''")
   [ -n "$ra2_run" ] || die "$work/ra2.json names no runId: cannot look for the run's leftovers"
   expect_no_leftovers "after ra2 run" "$ra2_run"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # scripts/sonobuoy-e2e.sh: the leftover check never reads a failing or silent kubectl as "nothing left";
-# ra2 run's exit code is the one its MUST rows call for (0, 1 or 3), never 2.
+# ra2 run's exit code is the one its MUST rows call for (0, 1 or 3), never 2; every skipped row of
+# sonobuoy's detailed results says why; `ra2 results` on the tarball gives the plugin's outcome and
+# exit code; the plugin and ra2 run agree on the outcome.
 source "$(dirname "$0")/lib.sh"
 echo "scripts/sonobuoy-e2e.sh leftovers"
 
@@ -94,4 +96,79 @@ for code in 2 4 130; do
 done
 expect_failure "no results file: fails" "FAIL: cannot read the outcome of ra2 run" \
   in_script expect_outcome_exit 0 "$STUBS/missing.json"
+
+echo "scripts/sonobuoy-e2e.sh skipped rows in sonobuoy's detailed results"
+detailed=$STUBS/detailed.jsonl
+# item NAME STATUS SYSTEM_OUT: one line of `sonobuoy results --mode detailed` (SYSTEM_OUT may be empty).
+item() {
+  node -e 'const [name, status, out] = process.argv.slice(1);
+    console.log(JSON.stringify({ name, status, details: out ? { "system-out": out } : {} }))' "$@"
+}
+{
+  item "[ra2.k8s.001] Conformance [MUST]" passed "level: MUST
+kind: inspect"
+  item "[ra2.k8s.002] etcd [MUST]" skipped "level: MUST
+kind: attest
+skipped, not observed: no attestation for this row"
+  item "[ra2.ch.001] Huge pages [MUST] [network-intensive]" skipped "level: MUST
+kind: probe
+skipped, not applicable: profile network-intensive only"
+  item "[ra2.k8s.003] Scheduler [SHOULD]" skipped "level: SHOULD
+kind: inspect
+SHOULD-level failure: shown, does not fail the run
+expected: two schedulers
+observed: one"
+} >"$detailed"
+expect_success "control: every skipped row says why in system-out" "all 3 skipped rows .* say why" \
+  in_script expect_skip_reasons "$detailed"
+cp "$detailed" "$STUBS/bad.jsonl"
+item "[ra2.k8s.004] Kubelet [MUST]" skipped "level: MUST
+kind: inspect" >>"$STUBS/bad.jsonl"
+item "[ra2.k8s.005] Kube-proxy [MUST]" skipped "" >>"$STUBS/bad.jsonl"
+item "[ra2.k8s.006] RBAC [MUST]" skipped "skipped, not observed: " >>"$STUBS/bad.jsonl"
+expect_failure "skipped rows with no reason: fails, naming each" \
+  "FAIL: 3 of 6 skipped rows show no reason .*: \[ra2.k8s.004\] Kubelet \[MUST\], \[ra2.k8s.005\] Kube-proxy \[MUST\], \[ra2.k8s.006\]" \
+  in_script expect_skip_reasons "$STUBS/bad.jsonl"
+item "[ra2.k8s.003] Scheduler [SHOULD]" skipped "SHOULD-level failure: shown, does not fail the run" >"$STUBS/bad.jsonl"
+expect_failure "a SHOULD failure as a skip without what was observed: fails" "FAIL: 1 of 1 skipped rows show no reason" \
+  in_script expect_skip_reasons "$STUBS/bad.jsonl"
+: >"$STUBS/empty.jsonl"
+expect_failure "no results at all: fails" "FAIL: sonobuoy shows no results at all" in_script expect_skip_reasons "$STUBS/empty.jsonl"
+expect_failure "no detailed results file: fails" "FAIL: cannot read sonobuoy's detailed results" \
+  in_script expect_skip_reasons "$STUBS/missing.jsonl"
+
+echo "scripts/sonobuoy-e2e.sh ra2 results on the tarball"
+# with_ra2 FUNCTION ARGS...: the script's FUNCTION with `ra2` the stub on PATH (not dist/).
+with_ra2() { ( source "$REPO/scripts/sonobuoy-e2e.sh"; RA2=(ra2); "$@" ); }
+# The stub prints a summary that ends with OUTCOME_LINE and exits CODE.
+stub ra2 'echo "Results of the Sonobuoy plugin in $2"; printf "%s\n" "${OUTCOME_LINE:-}"; exit "${CODE:-0}"'
+results "$json" incomplete 3 must:skipped:not-observed
+expect_success "control: ra2 results prints the plugin's outcome and exits its code" \
+  "ra2 results: outcome incomplete, exit 3, as the plugin's results say" \
+  env OUTCOME_LINE="Outcome: incomplete (exit 3): no MUST row failed" CODE=3 bash -c \
+  "source '$REPO/scripts/sonobuoy-e2e.sh'; RA2=(ra2); expect_ra2_results t.tar.gz '$json'"
+expect_failure "ra2 results exits 0 where the plugin says 3: fails" \
+  "FAIL: ra2 results exited 0; the plugin's results say outcome incomplete, exitCode 3" \
+  env OUTCOME_LINE="Outcome: conformant (exit 0): every" CODE=0 bash -c \
+  "source '$REPO/scripts/sonobuoy-e2e.sh'; RA2=(ra2); expect_ra2_results t.tar.gz '$json'"
+expect_failure "ra2 results prints another outcome: fails" \
+  "FAIL: ra2 results ends with 'Outcome: not-conformant \(exit 3\): x'; the plugin's results say outcome incomplete \(exit 3\)" \
+  env OUTCOME_LINE="Outcome: not-conformant (exit 3): x" CODE=3 bash -c \
+  "source '$REPO/scripts/sonobuoy-e2e.sh'; RA2=(ra2); expect_ra2_results t.tar.gz '$json'"
+expect_failure "ra2 results cannot read the tarball (exit 2): fails with its line" \
+  "FAIL: ra2 results exited 2; .*\(ra2 results: ra2: t.tar.gz holds no ra2 results\)" \
+  env OUTCOME_LINE="ra2: t.tar.gz holds no ra2 results" CODE=2 bash -c \
+  "source '$REPO/scripts/sonobuoy-e2e.sh'; RA2=(ra2); expect_ra2_results t.tar.gz '$json'"
+expect_failure "no plugin results JSON: fails" "FAIL: cannot read the outcome of the plugin's results" \
+  with_ra2 expect_ra2_results t.tar.gz "$STUBS/missing.json"
+
+echo "scripts/sonobuoy-e2e.sh the plugin's and ra2 run's outcomes"
+results "$STUBS/plugin.json" incomplete 3 must:skipped:not-observed
+results "$STUBS/direct.json" incomplete 3 must:error
+expect_success "control: both incomplete" "agree: outcome incomplete" \
+  in_script expect_same_outcome "$STUBS/plugin.json" "$STUBS/direct.json"
+results "$STUBS/direct.json" not-conformant 1 must:failed
+expect_failure "the plugin incomplete, ra2 run not-conformant: fails" \
+  "FAIL: the plugin's outcome is incomplete, ra2 run's is not-conformant" \
+  in_script expect_same_outcome "$STUBS/plugin.json" "$STUBS/direct.json"
 finish
