@@ -1,11 +1,13 @@
 /**
  * The per-check namespace fixture: created with the run's labels, Pod Security
  * admission as tight as the check declared, and an expiry annotation that lets
- * a later run recognise it as a leftover; deletion is registered at once.
+ * a later run recognise it as a leftover; deletion is registered at once. With
+ * --image-pull-secret, the secret is copied in before the check makes any pod.
  */
 import { ApiException, type CoreV1Api } from '@kubernetes/client-node';
 import type { CleanupStack } from './cleanup.js';
 import { expiresAtAnnotation, namespaceName, podSecurityLabels } from './labels.js';
+import { copyPullSecret, type PullSecret } from './pull-secret.js';
 import type { PodSecurityLevel } from './registry.js';
 
 export interface NamespaceRequest {
@@ -16,6 +18,8 @@ export interface NamespaceRequest {
   expiresAt: Date;
   cleanup: CleanupStack;
   log: (line: string) => void;
+  /** --image-pull-secret, read at the start of the run (pull-secret.ts readPullSecret). */
+  pullSecret?: PullSecret;
 }
 
 export async function createCheckNamespace(request: NamespaceRequest): Promise<string> {
@@ -33,6 +37,8 @@ export async function createCheckNamespace(request: NamespaceRequest): Promise<s
   request.cleanup.push(`delete namespace ${name}`, () =>
     deleteNamespace(request.core, name, request.log),
   );
+  if (request.pullSecret)
+    await copyPullSecret(request.core, request.pullSecret, name, request.labels, request.log);
   return name;
 }
 

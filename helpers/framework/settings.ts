@@ -11,6 +11,7 @@ import { formatDuration, parseDuration } from '../k8s/duration.js';
 import { oneLine, UsageError } from '../k8s/errors.js';
 import { loadAttestations } from './attestations.js';
 import { DEFAULT_PROBE_IMAGE } from './images.js';
+import { parsePullSecretRef } from './pull-secret.js';
 import type { RunOptions } from './runner.js';
 import { splitPatterns } from './selection.js';
 import { defaultTimeouts, type Timeouts } from './timeouts.js';
@@ -41,6 +42,8 @@ export interface RunSettings {
   attestations?: string;
   probeImage: string;
   imagePrefix?: string;
+  /** "name" or "namespace/name" of a registry secret for probe pods (pull-secret.ts). */
+  imagePullSecret?: string;
 }
 
 export interface Setting<K extends keyof RunSettings = keyof RunSettings> {
@@ -197,6 +200,19 @@ export const SETTINGS: readonly AnySetting[] = [
     'registry/path prefix put in front of every image the checks use (air-gapped clusters)',
   ),
   {
+    ...optionalText(
+      'imagePullSecret',
+      '--image-pull-secret <name>',
+      'RA2_IMAGE_PULL_SECRET',
+      "registry secret probe pods pull with: <name> (in the kubeconfig context's namespace, else default) or <namespace>/<name>; copied into each namespace the run creates",
+    ),
+    parse: (value) => {
+      parsePullSecretRef(value);
+      return value.trim();
+    },
+    envNote: "a bare name is looked up in the plugin's own namespace (sonobuoy)",
+  },
+  {
     name: 'timeoutMs',
     flag: '--timeout <duration>',
     env: 'RA2_TIMEOUT',
@@ -314,7 +330,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): EnvSettings {
 /** The runner's options for these settings; the entry point adds suites, reporters and its signal. */
 export function runOptionsFrom(
   settings: RunSettings,
-): Omit<RunOptions, 'suites' | 'reporters' | 'signal'> {
+): Omit<RunOptions, 'suites' | 'reporters' | 'signal'> & { imagePullSecret?: string } {
   return {
     release: settings.release,
     kubeconfig: settings.kubeconfig,
@@ -328,5 +344,6 @@ export function runOptionsFrom(
     attestations: settings.attestations ? loadAttestations(settings.attestations) : undefined,
     probeImage: settings.probeImage,
     imagePrefix: settings.imagePrefix,
+    imagePullSecret: settings.imagePullSecret,
   };
 }

@@ -36,6 +36,8 @@ export interface HandleEnv {
   log: (line: string) => void;
   signal?: AbortSignal;
   timeouts: { podStart: number; exec: number; pollInterval: number };
+  /** Secrets of this namespace every pod pulls its images with (--image-pull-secret). */
+  imagePullSecrets?: readonly string[];
 }
 
 interface Metadata {
@@ -133,6 +135,19 @@ export function throwIfCannotStart(pod: V1Pod): void {
   throw new PodEnvironmentError(name, problem.reason, problem.message, problem.image, problem.node);
 }
 
+/** Adds image pull secrets (of the pod's namespace) to the pod, keeping any it names already. */
+export function withImagePullSecrets(names: readonly string[] = []): Tweak<V1Pod> {
+  return (pod) => {
+    if (names.length === 0) return;
+    const spec = (pod.spec ??= { containers: [] });
+    const have = new Set((spec.imagePullSecrets ?? []).map((ref) => ref.name));
+    spec.imagePullSecrets = [
+      ...(spec.imagePullSecrets ?? []),
+      ...names.filter((name) => !have.has(name)).map((name) => ({ name })),
+    ];
+  };
+}
+
 /** A pod that started, or the observation of why it did not. */
 export type Started =
   | { started: true; pod: V1Pod }
@@ -141,8 +156,10 @@ export type Started =
 export class Pods {
   constructor(private readonly env: HandleEnv) {}
 
+  /** Every pod of a check is made here: labelled with the run, with the run's pull secrets. */
   async create(pod: V1Pod, ...tweaks: (Tweak<V1Pod> | undefined)[]): Promise<V1Pod> {
-    const body = labelled(this.env, applyTweaks(pod, tweaks));
+    const pullSecrets = withImagePullSecrets(this.env.imagePullSecrets);
+    const body = labelled(this.env, applyTweaks(pod, [...tweaks, pullSecrets]));
     const created = await this.env.core.createNamespacedPod({
       namespace: this.env.namespace,
       body,
