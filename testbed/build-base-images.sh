@@ -3,7 +3,8 @@
 #   node-base: systemd, containerd, runc, CNI plugins: the rootfs of a kind node;
 #   net-base:  iptables, ipset, iproute2 and network tools: kube-proxy, kube-router and the probe image;
 #   tiny-base: busybox and CA certificates only: static Go binaries and helper pods;
-#   lb-base:   haproxy: the load balancer kind puts in front of several control-plane nodes.
+#   lb-base:   haproxy: the load balancer kind puts in front of several control-plane nodes;
+#   agnhost-base: the probe image's base, a busybox userland like upstream agnhost's Alpine (see below).
 source "$(dirname "$0")/lib/common.sh"
 MIRROR=${RA2_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
@@ -13,6 +14,13 @@ hostname,jq,less,busybox-static
 NET_PACKAGES=iptables,ipset,conntrack,iproute2,iputils-ping,netcat-openbsd,curl,dnsutils,procps,ca-certificates,\
 busybox-static,kmod
 LB_PACKAGES=haproxy,busybox-static
+# Upstream agnhost (test/images/agnhost/Dockerfile) is Alpine plus `apk add bind-tools curl netcat-openbsd
+# iproute2 iperf bash`: these are the Debian packages of the same programs. Its busybox is Debian's
+# dynamic one, not busybox-static: that one is built as a standalone shell, whose sh runs its own nc,
+# ip or nslookup applet even where the package's command is on PATH; Alpine's sh, like this one, does not.
+AGNHOST_PACKAGES=busybox,ca-certificates,bind9-dnsutils,curl,netcat-openbsd,iproute2,iperf,bash
+# The packages whose files the image gets (bind-tools' host is in bind9-host, which bind9-dnsutils needs).
+AGNHOST_UPSTREAM_PACKAGES="bind9-dnsutils bind9-host curl netcat-openbsd iproute2 iperf bash"
 
 # build_base NAME PACKAGES: debootstrap into a cached tarball, then import it under $IMAGE_PREFIX/NAME.
 build_base() {
@@ -60,12 +68,44 @@ DOCKERFILE
   log "built $image"
 }
 
+# The probe image's base: upstream agnhost runs on Alpine, so the suite's in-pod scripts must work on
+# busybox's sh, awk, sed, grep, stat... A Debian (GNU) userland would hide a GNU-only construct that
+# fails on upstream's image; this base has busybox's commands and only the programs upstream adds.
+build_agnhost_base() {
+  local image="$IMAGE_PREFIX/agnhost-base:$DEBIAN_SUITE" rootfs="$IMAGE_PREFIX/agnhost-debian:$DEBIAN_SUITE"
+  local script="$TESTBED_DIR/lib/busybox-userland.sh" inputs ctx
+  build_base agnhost-debian "$AGNHOST_PACKAGES"
+  inputs=$({ docker image inspect -f '{{.Id}}' "$rootfs"; echo "$AGNHOST_UPSTREAM_PACKAGES"; cat "$script" "$0"; } \
+    | sha256sum | cut -c1-16)
+  if [[ $(docker image inspect -f '{{index .Config.Labels "ra2.testbed/inputs"}}' "$image" 2>/dev/null) == "$inputs" ]]; then
+    return
+  fi
+  ctx=$(mktemp -d) && cp "$script" "$ctx/"
+  cat > "$ctx/Dockerfile" <<DOCKERFILE
+FROM $rootfs AS src
+COPY busybox-userland.sh /
+RUN bash /busybox-userland.sh /out $AGNHOST_UPSTREAM_PACKAGES
+FROM scratch
+COPY --from=src /out/ /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Fails the build when sh is not busybox's or a program misses a library.
+RUN for c in sh awk sed grep stat head tr cut cat ls sleep; do [ "\$(readlink "\$(command -v \$c)")" = /bin/busybox ] || exit 1; done \
+ && curl --version && dig -v && nslookup -version && host -V && bash --version && ip -V && ss -V \
+ && iperf -v 2>&1 | grep -q iperf && nc -h 2>&1 | grep -q OpenBSD
+LABEL org.opencontainers.image.source=ra2-testbed ra2.testbed/inputs=$inputs
+DOCKERFILE
+  docker build -q -t "$image" "$ctx" >/dev/null || { rm -rf "$ctx"; die "building $image failed"; }
+  rm -rf "$ctx"
+  log "built $image"
+}
+
 case "${1:-all}" in
   node) build_base node-base "$NODE_PACKAGES" ;;
   net) build_base net-base "$NET_PACKAGES" ;;
   tiny) build_tiny_base ;;
   lb) build_base lb-base "$LB_PACKAGES" ;;
+  agnhost) build_agnhost_base ;;
   all) build_base node-base "$NODE_PACKAGES"; build_base net-base "$NET_PACKAGES"; build_tiny_base
-    build_base lb-base "$LB_PACKAGES" ;;
-  *) die "usage: build-base-images.sh [node|net|tiny|lb|all]" ;;
+    build_base lb-base "$LB_PACKAGES"; build_agnhost_base ;;
+  *) die "usage: build-base-images.sh [node|net|tiny|lb|agnhost|all]" ;;
 esac

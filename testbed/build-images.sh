@@ -20,7 +20,11 @@ image "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD" "$NET"
   "$(cache_dir "kube-router-$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD")/kube-router"
 image "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$TINY" "" \
   "$(cache_dir "local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION")/local-path-provisioner"
-# The probe image the suite schedules: agnhost's servers plus sh, ip, nslookup/dig, nc and curl.
-# agnhost lives at /agnhost, as in the upstream image, so pod specs written for either work.
-image "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION" "$NET" /agnhost "$KUBE_BIN/agnhost:/agnhost"
+# The probe image the suite schedules, under upstream's name: agnhost built from the pinned module on
+# agnhost-base (busybox plus curl, dig/nslookup, nc, ip, iperf and bash, as upstream's Alpine image),
+# at /agnhost as upstream. The name's version must be the module's, or the name would lie.
+agnhost_version=$(cat "$(module_dir "k8s.io/kubernetes@$KUBERNETES_VERSION")/test/images/agnhost/VERSION")
+[[ $agnhost_version == "$AGNHOST_VERSION" ]] || die "versions.env says AGNHOST_VERSION=$AGNHOST_VERSION but \
+k8s.io/kubernetes@$KUBERNETES_VERSION's test/images/agnhost/VERSION is $agnhost_version: update versions.env"
+image "$PROBE_IMAGE" "$IMAGE_PREFIX/agnhost-base:$DEBIAN_SUITE" /agnhost "$KUBE_BIN/agnhost:/agnhost"
 "$TESTBED_DIR/lib/build-lb-image.sh"

@@ -15,6 +15,9 @@ export CGO_ENABLED=0
 KUBECTL_DIR=${RA2_KUBECTL_DIR:-$CACHE_ROOT/kubernetes-$KUBERNETES_VERSION}
 IMAGE_PREFIX=${RA2_IMAGE_PREFIX:-ra2-testbed}
 NODE_IMAGE="$IMAGE_PREFIX/node:$KUBERNETES_VERSION"
+# The suite's default probe image, under upstream's name (agnhost built from the pinned module, on
+# a busybox userland like upstream's Alpine); preloaded, so no node pulls it.
+PROBE_IMAGE="registry.k8s.io/e2e-test-images/agnhost:$AGNHOST_VERSION"
 
 # Images preloaded into every node: the control plane, the add-ons and the suite's probe image.
 preloaded_images() {
@@ -25,7 +28,7 @@ preloaded_images() {
     "registry.k8s.io/etcd:$etcd_tag" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" \
     "registry.k8s.io/pause:$PAUSE_VERSION" "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD" \
     "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$IMAGE_PREFIX/tiny-base:$DEBIAN_SUITE" \
-    "$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION"
+    "$PROBE_IMAGE"
 }
 
 # module_dir MODULE@VERSION: the module's source directory in the Go module cache (downloaded if needed).

@@ -1,6 +1,6 @@
 # Shared by the test bed's acceptance scripts (verify-*.sh): sourced after common.sh, never run.
 # The caller sets NS (its own namespace) and kubeconfig before calling anything here.
-PROBE="$IMAGE_PREFIX/agnhost:$KUBERNETES_VERSION"
+PROBE=$PROBE_IMAGE
 use_pinned_kubectl
 kc() { kubectl --kubeconfig "$kubeconfig" "$@"; }
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
