@@ -9,7 +9,26 @@ import {
 } from '../framework/result.js';
 import { FileReporter } from './format.js';
 
+type RenderedListener = (json: string) => void;
+const renderedListeners = new Set<RenderedListener>();
+
+/**
+ * Calls `listener` with every results JSON this process renders, until the
+ * returned function is called: the schema test validates each one the unit
+ * tests produce.
+ */
+export function onJsonRendered(listener: RenderedListener): () => void {
+  renderedListeners.add(listener);
+  return () => renderedListeners.delete(listener);
+}
+
 export function renderJson(report: RunReport): string {
+  const json = jsonOf(report);
+  for (const listener of renderedListeners) listener(json);
+  return json;
+}
+
+function jsonOf(report: RunReport): string {
   return JSON.stringify(
     {
       schemaVersion: RESULTS_SCHEMA_VERSION,

@@ -2,7 +2,8 @@
  * JUnit XML through junit-report-builder: one testcase per result, classname
  * the section, properties for level, condition, traces, release, kind, what
  * the check observes, its finding and whether a failure blocks; the suite's
- * properties carry the run's outcome and the attestations file's SHA-256.
+ * properties carry the run's outcome, the attestations file's SHA-256 and the
+ * run's metadata (tool, catalog, options, probe image, nodes, add-ons).
  * system-out opens with the level, the kind, what a skip means and why, and
  * whether a failure fails the run, then what the check observes (Sonobuoy
  * shows system-out, not properties), then the check's log.
@@ -23,6 +24,7 @@ import {
   resultHeaderLines,
   testName,
 } from './format.js';
+import { metadataLines, nodeGroupLines } from './metadata-text.js';
 import {
   findingOf,
   isBlocking,
@@ -64,6 +66,25 @@ function failureDetail(result: CheckResult, evidence: string): string {
   return `expected: ${result.expected ?? ''}\nobserved: ${result.observed ?? ''}\n${evidence ? `evidence:\n${evidence}` : ''}`;
 }
 
+/**
+ * The run's metadata as suite properties: one per line of the report header,
+ * the node groups (bounded, one property each) and the values a machine
+ * compares (tool version, catalog SHA-256, probe image digest).
+ */
+export function metadataProperties(report: RunReport): [string, string][] {
+  const { metadata } = report.info;
+  if (!metadata) return [];
+  return [
+    ['toolVersion', metadata.tool.version],
+    ['catalogRelease', metadata.catalog.release],
+    ['catalogSha256', metadata.catalog.sha256 ?? metadata.catalog.problem ?? 'unknown'],
+    ['probeImage', metadata.probeImage.image],
+    ['probeImageDigest', metadata.probeImage.digest ?? metadata.probeImage.note ?? 'unknown'],
+    ...metadataLines(report.info).map((line): [string, string] => [`run.${line.key}`, line.text]),
+    ...nodeGroupLines(metadata).map((text, i): [string, string] => [`run.nodes.${i + 1}`, text]),
+  ];
+}
+
 export function renderJUnit(report: RunReport, options: JUnitOptions = {}): string {
   const builder = junit.newBuilder();
   const suite = builder
@@ -79,6 +100,7 @@ export function renderJUnit(report: RunReport, options: JUnitOptions = {}): stri
     suite.property('attestationsFile', report.info.attestations.file);
     suite.property('attestationsSha256', report.info.attestations.sha256);
   }
+  for (const [name, value] of metadataProperties(report)) suite.property(name, value);
   for (const result of report.results) {
     const { row } = result;
     const testCase = suite
