@@ -30,6 +30,7 @@ import type { CheckContext } from '../helpers/framework/context.js';
 import { cgroupReadScript, parseCgroupReport } from '../helpers/probes/cgroup.js';
 import {
   alphaVersion,
+  apiOrigins,
   betaVersion,
   gaVersion,
   resourcesOf,
@@ -82,7 +83,22 @@ import {
 } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
+import { getRaw } from '../helpers/k8s/raw-get.js';
+import { oneLine } from '../helpers/k8s/errors.js';
+import { enabledAlphaFeatures, splitByOrigin } from './rules/api-versions.js';
 import { fail, pass, skip } from '../helpers/framework/result.js';
+
+/** The API server's enabled alpha feature gates, or why they could not be read. */
+async function alphaFeatureGatesOf(ctx: CheckContext): Promise<string[] | string> {
+  try {
+    const answer = await getRaw(ctx.cluster.kc, '/metrics');
+    if (answer.status !== 200)
+      return `not read: GET /metrics answered ${answer.status} (needs get on the /metrics non-resource URL)`;
+    return enabledAlphaFeatures(answer.body).map((gate) => gate.name);
+  } catch (err) {
+    return `not read: ${oneLine(err)}`;
+  }
+}
 
 /** GA group versions every supported Kubernetes release serves. */
 export const requiredGaGroupVersions = [
@@ -504,16 +520,27 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Lists the group versions API discovery serves and checks none is an alpha version (vNalphaM); alpha fields or feature gates inside GA or beta APIs are not seen.',
+        'Lists the group versions API discovery serves and, through their APIServices, which the API server serves itself; checks none of those is an alpha version (vNalphaM). Group versions of CRDs and aggregated servers are listed, not judged. Alpha feature gates the API server reports enabled in its metrics are listed where the metrics can be read; alpha fields inside GA or beta APIs are not seen.',
     },
     async (ctx) => {
-      const served = await servedGroupVersions(ctx.cluster.kc);
-      const alpha = served
+      const { builtIn, notJudged } = splitByOrigin(
+        await servedGroupVersions(ctx.cluster.kc),
+        await apiOrigins(ctx.cluster.kc),
+      );
+      const alpha = builtIn
         .filter((gv) => alphaVersion.test(gv.version))
         .map((gv) => gv.groupVersion);
-      const evidence = { served: served.map((gv) => gv.groupVersion), alpha };
+      const evidence = {
+        builtIn: builtIn.map((gv) => gv.groupVersion),
+        notJudged,
+        alpha,
+        alphaFeatureGates: await alphaFeatureGatesOf(ctx),
+      };
       return alpha.length === 0
-        ? pass(`none of the ${served.length} served group versions is alpha`, evidence)
+        ? pass(
+            `none of the ${builtIn.length} group versions the API server serves itself is alpha (${notJudged.length} served by CRDs or aggregated servers not judged)`,
+            evidence,
+          )
         : fail(
             'no alpha API group versions served',
             `alpha APIs served: ${alpha.join(', ')}`,
@@ -798,10 +825,13 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'For each beta group version API discovery serves, lists its resources and those of the GA versions of the same group: a resource served at both a beta and a GA version fails; resources renamed between versions are not matched.',
+        'For each beta group version the API server serves itself (its APIService is built in), lists its resources and those of the GA versions of the same group: a resource served at both a beta and a GA version fails; CRDs and aggregated servers are not judged; resources renamed between versions are not matched.',
     },
     async (ctx) => {
-      const served = await servedGroupVersions(ctx.cluster.kc);
+      const { builtIn: served, notJudged } = splitByOrigin(
+        await servedGroupVersions(ctx.cluster.kc),
+        await apiOrigins(ctx.cluster.kc),
+      );
       const resources = new Map<string, string[]>();
       const listed = async (groupVersion: string) => {
         if (!resources.has(groupVersion))
@@ -826,7 +856,7 @@ export default defineSuite('kubernetes', (spec) => {
       const betas = served
         .filter((gv) => betaVersion.test(gv.version))
         .map((gv) => gv.groupVersion);
-      const evidence = { betaGroupVersions: betas, violations };
+      const evidence = { betaGroupVersions: betas, violations, notJudged };
       return violations.length === 0
         ? pass(
             `no beta resource is also served at a GA version (${betas.length} beta group versions examined)`,

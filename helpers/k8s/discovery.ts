@@ -3,12 +3,14 @@
  * each serves. Observes only.
  */
 import {
+  ApiregistrationV1Api,
   ApisApi,
   HttpMethod,
   CoreApi,
   KubernetesObjectApi,
   type KubeConfig,
   type V1APIResourceList,
+  type V1APIService,
 } from '@kubernetes/client-node';
 
 export interface ServedGroupVersion {
@@ -58,3 +60,41 @@ export async function resourcesOf(kc: KubeConfig, groupVersion: string): Promise
 export const alphaVersion = /^v\d+alpha\d+$/;
 export const betaVersion = /^v\d+beta\d+$/;
 export const gaVersion = /^v\d+$/;
+
+/**
+ * Who serves a group version, as its APIService says: the API server's own
+ * built-in groups (registered at start, label automanaged=onstart), a
+ * CustomResourceDefinition (automanaged=true), or an aggregated API server
+ * (spec.service set). Discovery alone cannot tell them apart: NFD serves
+ * nfd.k8s-sigs.io/v1alpha1 from a CRD, which is not a Kubernetes alpha API.
+ */
+export type ApiOrigin = 'built-in' | 'custom-resource' | 'aggregated' | 'unknown';
+
+const automanagedLabel = 'kube-aggregator.kubernetes.io/automanaged';
+
+/**
+ * The origin of each group version that has an APIService. The core "v1" and
+ * the aggregator's own apiregistration.k8s.io have none: both are built in.
+ */
+export async function apiOrigins(kc: KubeConfig): Promise<Map<string, ApiOrigin>> {
+  const list = await kc.makeApiClient(ApiregistrationV1Api).listAPIService();
+  const origins = new Map<string, ApiOrigin>([
+    ['v1', 'built-in'],
+    ['apiregistration.k8s.io/v1', 'built-in'],
+  ]);
+  for (const service of list.items) {
+    const group = service.spec?.group ?? '';
+    const version = service.spec?.version ?? '';
+    const groupVersion = group ? `${group}/${version}` : version;
+    origins.set(groupVersion, originOf(service));
+  }
+  return origins;
+}
+
+export function originOf(service: V1APIService): ApiOrigin {
+  if (service.spec?.service) return 'aggregated';
+  const managed = service.metadata?.labels?.[automanagedLabel];
+  if (managed === 'onstart') return 'built-in';
+  if (managed === 'true') return 'custom-resource';
+  return 'unknown';
+}

@@ -81,6 +81,7 @@ const permissionOf: Record<string, [group: string, resource: string, verb: strin
   createNamespacedIngress: ['networking.k8s.io', 'ingresses', 'create'],
   readNamespacedIngress: ['networking.k8s.io', 'ingresses', 'get'],
   listIngressClass: ['networking.k8s.io', 'ingressclasses', 'list'],
+  listAPIService: ['apiregistration.k8s.io', 'apiservices', 'list'],
   createNamespacedCustomObject: [NAD_GROUP, NAD_PLURAL, 'create'],
   listClusterCustomObject: [NAD_GROUP, NAD_PLURAL, 'list'],
   createNamespacedLease: ['coordination.k8s.io', 'leases', 'create'],
