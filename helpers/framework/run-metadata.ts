@@ -160,6 +160,8 @@ export interface MetadataRequest {
   cluster?: Cluster;
   timeoutMs: number;
   probeImage: string;
+  /** Why the preflight will not report the image's imageID, if it will not. */
+  noProbePod?: string;
 }
 
 /** The run's metadata as it starts; the probe image's imageID comes with the preflight. */
@@ -168,7 +170,11 @@ export async function startRunMetadata(request: MetadataRequest): Promise<RunMet
     tool: toolVersion(),
     catalog: catalogFacts(request.release),
     options: optionsRecord(request.options),
-    probeImage: probeImageFacts(request.probeImage, undefined, 'no probe pod ran'),
+    probeImage: probeImageFacts(
+      request.probeImage,
+      undefined,
+      request.noProbePod ?? 'the run stopped before the image preflight',
+    ),
     ...(request.cluster
       ? await collectClusterFacts(request.cluster, request.timeoutMs)
       : noClusterFacts('no cluster was read: every row was decided without one')),

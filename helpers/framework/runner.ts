@@ -258,6 +258,11 @@ async function runUntilStopped(
       cluster,
       timeoutMs: timeouts.apiCall,
       probeImage,
+      noProbePod: !runsProbes(plans)
+        ? 'not pulled: no probe row ran'
+        : options.skipPreflight
+          ? 'the image preflight was skipped'
+          : undefined,
     }),
   };
   await notify(reporters, (r) => r.onRunStart?.(info), warn);

@@ -69,9 +69,15 @@ describe('the results JSON schema (schemas/ra2-results.schema.json)', () => {
 
   it('holds for a run of the real runner, with the metadata it collected', async () => {
     const report = await runSuite(fakeRunOptions(fakeSuite(-1)));
-    const json = JSON.parse(renderJson(report)) as { metadata?: { tool: { version: string } } };
+    const json = JSON.parse(renderJson(report)) as {
+      metadata?: { tool: { version: string }; probeImage: { note?: string }; cni: unknown };
+    };
     expect(problems(json)).to.deep.equal([]);
     expect(json.metadata?.tool.version).to.match(/^\d+\.\d+\.\d+/);
+    expect(json.metadata?.probeImage.note).to.equal('the image preflight was skipped');
+    expect(json.metadata?.cni).to.deep.equal({
+      value: { name: 'unknown', plugins: [], metaPlugins: [], evidence: [] },
+    });
   });
 
   it('refuses what is not a results JSON: a missing schemaVersion, a wrong outcome, a bad fact', () => {
