@@ -1,6 +1,12 @@
 /** Image references, rewritten for air-gapped registries with --image-prefix. */
 
-export const DEFAULT_PROBE_IMAGE = 'ra2-testbed/agnhost:v1.35.4';
+/**
+ * Upstream's agnhost, the Kubernetes e2e test image (an Alpine userland plus
+ * curl, dig/nslookup, nc, ip, iperf and bash): the in-pod scripts are written
+ * for busybox's sh and tools. The offline test bed builds and preloads an image
+ * of this name (testbed/build-images.sh, AGNHOST_VERSION in testbed/versions.env).
+ */
+export const DEFAULT_PROBE_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.59';
 
 /**
  * Puts `prefix` in front of the image's repository path, dropping the image's

@@ -85,13 +85,16 @@ describe('ra2 images', () => {
   it('lists the probe image, with the prefix applied', async () => {
     expect(await capture(['images'])).to.deep.equal({ code: 0, lines: [DEFAULT_PROBE_IMAGE] });
     const prefixed = await capture(['images', '--image-prefix', 'registry.local:5000/mirror/']);
-    expect(prefixed.lines).to.deep.equal([`registry.local:5000/mirror/${DEFAULT_PROBE_IMAGE}`]);
+    // The default names upstream's registry; the prefix takes its place.
+    expect(prefixed.lines).to.deep.equal([
+      'registry.local:5000/mirror/e2e-test-images/agnhost:2.59',
+    ]);
   });
 
   it('adds the plugin and Sonobuoy images with --sonobuoy', async () => {
     const { lines } = await capture(['images', '--sonobuoy', '--image-prefix', 'mirror.example']);
     expect(lines).to.deep.equal([
-      `mirror.example/${DEFAULT_PROBE_IMAGE}`,
+      'mirror.example/e2e-test-images/agnhost:2.59',
       `mirror.example/${PLUGIN_REPOSITORY}:${version}`,
       `mirror.example/sonobuoy/sonobuoy:${SONOBUOY_VERSION}`,
     ]);
