@@ -451,8 +451,9 @@ echo written=$(stat -c %s /tmp/blob)
 echo sum1=$(sha256sum /tmp/blob | cut -d' ' -f1)
 sync
 echo sum2=$(cat /tmp/blob | sha256sum | cut -d' ' -f1)
-# /bin/sh is a real binary in every probe image; true may be only a shell builtin
-cp /bin/sh /tmp/exe && /tmp/exe -c true && echo exec=ok || echo exec=failed
+# /bin/sh, copied: true may be only a shell builtin. The copy keeps the name sh, since on
+# upstream's Alpine /bin/sh is busybox, which runs the applet its file is named after.
+mkdir -p /tmp/exe && cp /bin/sh /tmp/exe/sh && /tmp/exe/sh -c true && echo exec=ok || echo exec=failed
 true
 `.trim();
 
