@@ -114,6 +114,7 @@ export default defineSuite('workloads', (spec) => {
     },
     async (ctx) => {
       const { workloads, skipped } = workloadPods(await allPods(ctx));
+      if (workloads.length === 0) return noWorkloads(skipped);
       const offenders = workloads
         .map((pod) => ({
           pod: podName(pod),
@@ -190,17 +191,16 @@ export default defineSuite('workloads', (spec) => {
       kind: 'inspect',
       attestable: 'not-applicable',
       observes:
-        'Reads every workload pod for hostPath volumes under /dev or /sys/bus/pci and for extended-resource (device plugin) requests, and lists the pods that reach devices without requesting one.',
+        'Reads every workload pod for privileged containers (which see every host device), hostPath volumes under /dev (/dev/vfio among them) or /sys/bus/pci, and extended-resource (device plugin) requests, and lists the pods that reach devices without requesting one.',
     },
     async (ctx) => {
       const { workloads, skipped } = workloadPods(await allPods(ctx));
+      if (workloads.length === 0) return noWorkloads(skipped);
       const requesting = workloads.filter((pod) => extendedRequests(pod).length > 0);
       const bypassing = workloads
         .map((pod) => ({
           pod: podName(pod),
-          devicePaths: (pod.spec?.volumes ?? [])
-            .map((v) => v.hostPath?.path ?? '')
-            .filter((p) => /^\/dev(\/|$)|^\/sys\/bus\/pci/.test(p)),
+          devicePaths: devicesReachedBy(pod),
           requests: extendedRequests(pod),
         }))
         .filter((p) => p.devicePaths.length > 0 && p.requests.length === 0);
@@ -221,7 +221,7 @@ export default defineSuite('workloads', (spec) => {
             'workloads to request acceleration devices through device plugin resources',
             bypassing
               .map(
-                (b) => `${b.pod} mounts ${b.devicePaths.join(', ')} without requesting a resource`,
+                (b) => `${b.pod} reaches ${b.devicePaths.join(', ')} without requesting a resource`,
               )
               .join('; '),
             evidence,
@@ -257,6 +257,25 @@ async function ociGroup(ctx: CheckContext, group: ParameterGroup): Promise<Verdi
 
 async function allPods(ctx: CheckContext): Promise<V1Pod[]> {
   return (await ctx.cluster.core.listPodForAllNamespaces()).items;
+}
+
+/** "Nothing to judge" is not a pass: the rule is about workloads, and none runs. */
+function noWorkloads(infrastructurePods: number): Verdict {
+  return skip(
+    `nothing to judge: no workload pods run (${infrastructurePods} infrastructure pods left out); deploy the workloads to be judged, or attest`,
+    { workloadPods: 0, infrastructurePodsLeftOut: infrastructurePods },
+  );
+}
+
+/** Host devices a pod reaches: /dev or PCI hostPath volumes, and every device for a privileged container. */
+export function devicesReachedBy(pod: V1Pod): string[] {
+  const mounted = (pod.spec?.volumes ?? [])
+    .map((v) => v.hostPath?.path ?? '')
+    .filter((p) => /^\/dev(\/|$)|^\/sys\/bus\/pci/.test(p));
+  const privileged = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
+    .filter((c) => c.securityContext?.privileged === true)
+    .map((c) => `every host device (container ${c.name} is privileged)`);
+  return [...mounted, ...privileged];
 }
 
 function podName(pod: V1Pod): string {

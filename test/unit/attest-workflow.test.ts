@@ -53,8 +53,9 @@ describe('the attestation workflow', () => {
       'ra2.ntw.011',
       'ra2.ntw.012',
       'ra2.app.009',
+      'ra2.pkg.001',
     ]);
-    expect(ids).to.have.length(attestRows.length + 6);
+    expect(ids).to.have.length(attestRows.length + 7);
     expect(ids).not.to.include('ra2.k8s.013');
   });
 
