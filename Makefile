@@ -27,7 +27,9 @@ run: images kubectl-version cluster-up deps
 test: lint unit images images-ni kubectl-version test-scripts
 	testbed/run-e2e.sh
 
+# The HTML report is checked in headless Chromium (Debian's package), installed here when missing.
 unit: deps
+	scripts/ensure-chromium.sh
 	npm test
 
 lint: deps

@@ -18,8 +18,9 @@ import { EnvironmentError, oneLine, UsageError } from '../../helpers/k8s/errors.
 import type { Profile } from '../../catalog/types.js';
 import { allSuites } from '../../suites/index.js';
 import { attestationTemplate, validateAttestationFile } from './attest.js';
-import { usedImages } from './images.js';
+import { addImagesCommand } from './images.js';
 import { listLines } from './list.js';
+import { addPluginCommand } from './plugin-command.js';
 import { optionFor, runOptions, settingsFromFlags } from './options.js';
 import { showResults } from './results.js';
 import { runChecks, writeFile, type CliDeps, type Streams } from './run-command.js';
@@ -74,22 +75,8 @@ function buildProgram(streams: Streams, deps: CliDeps, setExitCode: (code: numbe
 
   addAttestCommands(program, streams, deps, setExitCode);
 
-  program
-    .command('images')
-    .description(
-      'list every image a run uses, with --image-prefix applied (for air-gapped registries)',
-    )
-    .addOption(optionFor(settingNamed('probeImage')))
-    .addOption(optionFor(settingNamed('imagePrefix')))
-    .option('--sonobuoy', 'also list the Sonobuoy plugin and aggregator images', false)
-    .option('--wide', 'add what each image is used for', false)
-    .action(
-      (flags: { probeImage: string; imagePrefix?: string; sonobuoy: boolean; wide: boolean }) => {
-        for (const { image, usedFor } of usedImages({ ...flags, version: packageVersion() })) {
-          streams.stdout.write(flags.wide ? `${image}\t${usedFor}\n` : `${image}\n`);
-        }
-      },
-    );
+  addImagesCommand(program, streams.stdout, packageVersion());
+  addPluginCommand(program, streams.stdout, packageVersion());
 
   program
     .command('version')

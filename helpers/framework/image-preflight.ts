@@ -12,6 +12,7 @@ import { EnvironmentError, oneLine, PodEnvironmentError } from '../k8s/errors.js
 import { NamespaceHandle, restrictedPodTemplate } from '../k8s/namespace-handle.js';
 import { isControlPlane, isReady, listNodes, nodeName } from '../k8s/nodes.js';
 import { WaitTimeoutError } from '../k8s/wait.js';
+import { copyPullSecret, type PullSecret } from './pull-secret.js';
 import { SETTINGS } from './settings.js';
 
 /** Within the issue's minute: the API preflight and the pod's deletion fit in the rest. */
@@ -66,6 +67,8 @@ export interface ImagePreflight {
   /** The run's control namespace: deleted with the run, so nothing outlives it. */
   namespace: string;
   image: string;
+  /** --image-pull-secret: copied into the control namespace for the preflight pod. */
+  pullSecret?: PullSecret;
   labels: Record<string, string>;
   timeoutMs?: number;
   pollIntervalMs?: number;
@@ -103,7 +106,16 @@ export async function checkProbeImage(
       exec: timeoutMs,
       pollInterval: request.pollIntervalMs ?? 1_000,
     },
+    imagePullSecrets: request.pullSecret ? [request.pullSecret.name] : undefined,
   });
+  if (request.pullSecret)
+    await copyPullSecret(
+      cluster.core,
+      request.pullSecret,
+      request.namespace,
+      request.labels,
+      () => {},
+    );
   try {
     const running = await handle.pods.createRunning(preflightPod(image, name, request.labels));
     // What the kubelet actually ran: the run's metadata records its digest.

@@ -26,6 +26,7 @@ import { componentLabel, newRunId, runControlLabels, runLabels } from './labels.
 import { removeLeftovers } from './leftovers.js';
 import { RunHeartbeat } from './heartbeat.js';
 import { createCheckNamespace } from './namespace.js';
+import { readPullSecret, type PullSecret } from './pull-secret.js';
 import { resolveProfile } from './profile.js';
 import {
   buildRunReport,
@@ -64,6 +65,8 @@ export interface RunOptions {
   attestations?: Attestations;
   probeImage?: string;
   imagePrefix?: string;
+  /** --image-pull-secret: "name" or "namespace/name", copied into the run's namespaces (pull-secret.ts). */
+  imagePullSecret?: string;
   reporters?: Reporter[];
   /** Abort to interrupt the run (the entry points wire SIGINT/SIGTERM to it); the reason names the signal. */
   signal?: AbortSignal;
@@ -216,6 +219,11 @@ async function runUntilStopped(
     if (!options.skipPreflight)
       kubernetesVersion = (await preflight(cluster, timeouts.apiCall)).gitVersion;
   }
+  // A missing pull secret is a usage error before the run makes anything.
+  const pullSecret =
+    cluster && options.imagePullSecret
+      ? await readPullSecret(cluster, options.imagePullSecret)
+      : undefined;
 
   let profile: Profile = choice === 'auto' ? 'basic' : choice;
   let profileSource = 'given';
@@ -315,6 +323,7 @@ async function runUntilStopped(
           profile,
           timeouts,
           probeImage,
+          pullSecret,
           attestations: options.attestations,
           runSignal: stop.signal,
         });
@@ -329,6 +338,7 @@ async function runUntilStopped(
         cluster,
         namespace: heartbeat.namespace,
         image: probeImage,
+        pullSecret,
         labels: { ...runControlLabels(runId), [componentLabel]: 'image-preflight' },
         timeoutMs: options.imagePreflightTimeoutMs,
         pollIntervalMs: timeouts.pollInterval,
@@ -399,6 +409,7 @@ interface ExecuteEnv {
   profile: Profile;
   timeouts: Timeouts;
   probeImage: string;
+  pullSecret?: PullSecret;
   attestations?: Attestations;
   runSignal?: AbortSignal;
 }
@@ -444,6 +455,7 @@ export async function executeCheck(
         expiresAt: new Date(started + env.timeouts.check + CLEANUP_GRACE_MS),
         cleanup,
         log: write,
+        pullSecret: env.pullSecret,
       })),
     ns: () =>
       (handle ??= ctx.namespace().then(
@@ -456,6 +468,7 @@ export async function executeCheck(
             log: write,
             signal: controller.signal,
             timeouts: env.timeouts,
+            imagePullSecrets: env.pullSecret ? [env.pullSecret.name] : undefined,
           }),
       )),
   };
