@@ -292,7 +292,8 @@ const ra2 = JSON.parse(fs.readFileSync(ra2File, 'utf8'));
 // The plugin writes a SHOULD or MAY failure (blocking=false) as a skip, so Sonobuoy does not call it failed.
 const sonobuoyStatus = (r) => (r.status === 'failed' && !r.blocking ? 'skipped' : junitStatus[r.status]);
 const expected = new Map(ra2.results.map((r) => [r.id, { status: sonobuoyStatus(r), message: r.message }]));
-const catalog = fs.readFileSync(catalogFile, 'utf8').split('\n').filter(Boolean).map((l) => /^\[([^\]]+)\]/.exec(l)[1]);
+// `ra2 list`: one "[id] title [LEVEL]\tkind" line per row, each maybe followed by "  observes: ..."
+const catalog = fs.readFileSync(catalogFile, 'utf8').split('\n').flatMap((l) => /^\[([^\]]+)\]/.exec(l)?.[1] ?? []);
 
 if (selection === 'whole-catalog' && sonobuoy.size !== catalog.length)
   problems.push(`sonobuoy lists ${sonobuoy.size} results; the catalog has ${catalog.length} rows`);
