@@ -38,7 +38,40 @@ function collector(chunks: Buffer[]): Writable {
   });
 }
 
+/** The websocket upgrade was refused: the command never started, so trying again is safe. */
+class ExecNotStarted extends Error {}
+
+/** Attempts at opening the exec channel, and the pause between two. */
+export const EXEC_OPEN_ATTEMPTS = 3;
+const EXEC_OPEN_PAUSE_MS = 2_000;
+
+/**
+ * Runs `command` in the container. An upgrade the API server or the kubelet
+ * refuses (a kubelet whose authorization webhook times out under load answers
+ * 403) is tried again a few times before the error names the pod and the answer.
+ */
 export async function execInContainer(
+  kc: KubeConfig,
+  target: ExecTarget,
+  command: string[],
+  timeoutMs: number,
+): Promise<ExecResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await execOnce(kc, target, command, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof ExecNotStarted)) throw err;
+      if (attempt >= EXEC_OPEN_ATTEMPTS)
+        throw new Error(
+          `exec into ${target.namespace}/${target.pod} was refused ${attempt} times: ${err.message}`,
+          { cause: err },
+        );
+      await new Promise((resolve) => setTimeout(resolve, EXEC_OPEN_PAUSE_MS));
+    }
+  }
+}
+
+function execOnce(
   kc: KubeConfig,
   target: ExecTarget,
   command: string[],
@@ -98,6 +131,8 @@ export async function execInContainer(
           ),
         );
       })
-      .catch((e: unknown) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))));
+      .catch((e: unknown) =>
+        finish(() => reject(new ExecNotStarted(e instanceof Error ? e.message : String(e)))),
+      );
   });
 }
