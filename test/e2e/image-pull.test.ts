@@ -15,8 +15,11 @@ import { openCluster, waitForNoLeftovers } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
 import { e2eTimeouts, withMargin } from './support/timeouts.js';
 
-/** A registry host that cannot resolve (RFC 2606), so every node fails the pull at once. */
-const unpullable = 'registry.invalid/ra2-e2e/agnhost:0.0.0-missing';
+/**
+ * A registry on the node's own loopback, port 1, where nothing listens: every node fails the
+ * pull at once (connection refused), and the attempt never leaves the node (no DNS lookup).
+ */
+const unpullable = '127.0.0.1:1/ra2-e2e/agnhost:0.0.0-missing';
 /** The bound: the run stops within a minute. */
 const STOP_WITHIN_MS = 60_000;
 
@@ -34,7 +37,7 @@ describe('a probe image the nodes cannot pull', function () {
     expect(result.durationMs, describeResult(result)).to.be.below(STOP_WITHIN_MS);
     expect(lines(result.stderr), describeResult(result)).to.have.length(1);
     expect(result.stderr).to.match(
-      /^ra2: the probe image registry\.invalid\/ra2-e2e\/agnhost:0\.0\.0-missing cannot run on node \S+: (ErrImagePull|ImagePullBackOff)/,
+      /^ra2: the probe image 127\.0\.0\.1:1\/ra2-e2e\/agnhost:0\.0\.0-missing cannot run on node \S+: (ErrImagePull|ImagePullBackOff)/,
     );
     expect(result.stderr).to.contain('--probe-image');
     expect(result.stderr).to.not.match(/^\s+at /m);
