@@ -6,9 +6,6 @@
  * failure, but MUST rows not observed), 2 usage or environment error (or an
  * interrupted run).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { listReleases, UnknownReleaseError } from '../../catalog/index.js';
 import { loadAttestations } from '../../helpers/framework/attestations.js';
@@ -22,21 +19,11 @@ import { addImagesCommand } from './images.js';
 import { listLines } from './list.js';
 import { addPluginCommand } from './plugin-command.js';
 import { optionFor, runOptions, settingsFromFlags } from './options.js';
+import { packageVersion } from './package-version.js';
 import { showResults } from './results.js';
 import { runChecks, writeFile, type CliDeps, type Streams } from './run-command.js';
 
 export type { CliDeps, Streams };
-
-function packageVersion(): string {
-  const pkg = path.resolve(
-    path.dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    '..',
-    'package.json',
-  );
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
-}
 
 function buildProgram(streams: Streams, deps: CliDeps, setExitCode: (code: number) => void) {
   const program = new Command('ra2')

@@ -5,23 +5,16 @@
  * A fact that could not be read says why instead ("forbidden: ... (403)").
  */
 
+import type { NodeFacts } from '../k8s/cluster-facts.js';
+
 /** The version of the results JSON's shape; schemas/ra2-results.schema.json describes it. */
 export const RESULTS_SCHEMA_VERSION = '1.0.0';
 
 /** A read fact, or why there is none (a 403 says "forbidden"). Never fails a run. */
 export type Fact<T> = { value: T } | { unavailable: string };
 
-export interface NodeInfo {
-  name: string;
-  osImage: string;
-  kernelVersion: string;
-  containerRuntimeVersion: string;
-  kubeletVersion: string;
-  architecture: string;
-  /** topology.kubernetes.io/zone, or "none". */
-  zone: string;
-  providerID?: string;
-}
+/** One node's OS, kernel, runtime, kubelet, architecture and zone, as helpers/k8s reads them. */
+export type NodeInfo = NodeFacts;
 
 export interface CniFacts {
   /** "calico", "multus (meta-plugin) over calico", or "unknown". */
