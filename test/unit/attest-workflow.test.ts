@@ -10,20 +10,7 @@ import { bindSuites } from '../../helpers/framework/registry.js';
 import { buildRunReport, findingOf, outcomeOf } from '../../helpers/framework/result.js';
 import { decidedResult, planChecks } from '../../helpers/framework/runner.js';
 import { allSuites } from '../../suites/index.js';
-import { catalog } from './fixtures.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    streams: {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t) },
-    },
-    out,
-    err,
-  };
-}
+import { capture, catalog } from './fixtures.js';
 
 /** Fills every field of the template: evidence where asked, a reason where only notApplicable is. */
 function fillIn(template: string): string {

@@ -2,19 +2,7 @@ import { expect } from 'chai';
 import { run } from '../../cli/ra2/run.js';
 import { defineSuite } from '../../helpers/framework/registry.js';
 import { pass } from '../../helpers/framework/result.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    streams: {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t) },
-    },
-    out,
-    err,
-  };
-}
+import { capture } from './fixtures.js';
 
 describe('ra2 CLI', () => {
   it('lists every catalog row with kind and level', async () => {

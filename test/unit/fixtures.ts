@@ -49,3 +49,17 @@ export function report(results: CheckResult[]): RunReport {
     '2026-01-01T00:01:00.000Z',
   );
 }
+
+/** Streams for the CLI's run(): what it writes to stdout and stderr, kept line by write. */
+export function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    streams: {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+    },
+    out,
+    err,
+  };
+}

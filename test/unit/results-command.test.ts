@@ -17,21 +17,8 @@ import type { RunReport } from '../../helpers/framework/result.js';
 import { ConsoleReporter } from '../../helpers/reporters/console.js';
 import { renderJson } from '../../helpers/reporters/json.js';
 import { fakeRunOptions, fakeSuite } from './fake-run.js';
-import { report, result } from './fixtures.js';
+import { capture, report, result } from './fixtures.js';
 import { systemTarball } from './tarball-fixture.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    streams: {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t) },
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 /** What `ra2 run` prints for a report: its first line, then the summary it ends with. */
 function consoleOf(r: RunReport): string {
@@ -39,7 +26,7 @@ function consoleOf(r: RunReport): string {
   const reporter = new ConsoleReporter(io.streams.stdout);
   reporter.onRunStart(r.info);
   reporter.onRunEnd(r);
-  return io.out();
+  return io.out.join('');
 }
 
 /** Every outcome, with each kind of row the summary names. */
@@ -93,11 +80,11 @@ describe('ra2 results', () => {
       const file = tarball({ [JSON_FILE]: renderJson(r) + '\n' });
       expect(await run(['results', file], io.streams)).to.equal(r.exitCode);
       expect(r.outcome).to.equal(outcome);
-      expect(io.out()).to.equal(
+      expect(io.out.join('')).to.equal(
         `Results of the Sonobuoy plugin in ${file} (./plugins/ra2/results/global/${JSON_FILE})\n${consoleOf(r)}`,
       );
-      expect(io.out()).to.contain(`Outcome: ${outcome} (exit ${r.exitCode})`);
-      expect(io.err()).to.equal('');
+      expect(io.out.join('')).to.contain(`Outcome: ${outcome} (exit ${r.exitCode})`);
+      expect(io.err.join('')).to.equal('');
     });
   }
 
@@ -125,8 +112,8 @@ describe('ra2 results', () => {
     );
     expect(code).to.equal(directCode);
     const summary = (text: string) => text.slice(text.indexOf('\nsection'));
-    expect(summary(fromTarball.out())).to.equal(summary(direct.out()));
-    expect(summary(direct.out())).to.match(/Outcome: \w+/);
+    expect(summary(fromTarball.out.join(''))).to.equal(summary(direct.out.join('')));
+    expect(summary(direct.out.join(''))).to.match(/Outcome: \w+/);
   });
 
   it('writes the HTML report into the plugin results', () => {
@@ -189,16 +176,16 @@ describe('ra2 results', () => {
     it(`exits 2 with one line for ${what}`, async () => {
       const io = capture();
       expect(await run(['results', make()], io.streams)).to.equal(2);
-      expect(io.err()).to.match(message);
-      expect(io.err().trim().split('\n')).to.have.length(1);
-      expect(io.err()).not.to.contain('    at ');
-      expect(io.out()).to.equal('');
+      expect(io.err.join('')).to.match(message);
+      expect(io.err.join('').trim().split('\n')).to.have.length(1);
+      expect(io.err.join('')).not.to.contain('    at ');
+      expect(io.out.join('')).to.equal('');
     });
   }
 
   it('needs the tarball argument', async () => {
     const io = capture();
     expect(await run(['results'], io.streams)).to.equal(2);
-    expect(io.err()).to.match(/^ra2: missing required argument 'tarball'/);
+    expect(io.err.join('')).to.match(/^ra2: missing required argument 'tarball'/);
   });
 });
