@@ -14,6 +14,11 @@ export interface CheckContext {
   /** Probe image with any --image-prefix applied. */
   probeImage: string;
   timeouts: Timeouts;
+  /**
+   * --all-nodes: per-node probes cover every node instead of one sample per
+   * role/zone/instance type (slower on big clusters, exhaustive).
+   */
+  allNodes: boolean;
   /** Aborted when the check times out or the run is interrupted. */
   signal: AbortSignal;
   /** Labels for every object the check creates. */

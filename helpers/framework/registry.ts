@@ -34,6 +34,12 @@ export interface CheckOptions {
   observes?: string;
   /** Changes cluster state beyond its own namespace; runs only with --disruptive. */
   disruptive?: boolean;
+  /**
+   * Changes shared cluster state: relabels nodes, changes a cluster-wide
+   * default; runs alone (the runner starts nothing else while it runs), so
+   * the checks running beside it never see the change.
+   */
+  exclusive?: boolean;
   /** Defaults to "restricted"; say so when a probe needs more. */
   podSecurity?: PodSecurityLevel;
   /**
@@ -113,6 +119,7 @@ export function bindSuites(catalog: Catalog, suites: readonly Suite[]): Check[] 
         row,
         options: {
           disruptive: false,
+          exclusive: false,
           podSecurity: 'restricted',
           observes: '',
           ...options,

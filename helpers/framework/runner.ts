@@ -59,6 +59,8 @@ export interface RunOptions {
   focus?: string[];
   skip?: string[];
   disruptive?: boolean;
+  /** --all-nodes: per-node probes cover every node, not one sample per role/zone/instance type. */
+  allNodes?: boolean;
   /** Per-check limit in ms. */
   timeoutMs?: number;
   parallel?: number;
@@ -325,6 +327,7 @@ async function runUntilStopped(
           probeImage,
           pullSecret,
           attestations: options.attestations,
+          allNodes: Boolean(options.allNodes),
           runSignal: stop.signal,
         });
       }
@@ -411,6 +414,7 @@ interface ExecuteEnv {
   probeImage: string;
   pullSecret?: PullSecret;
   attestations?: Attestations;
+  allNodes?: boolean;
   runSignal?: AbortSignal;
 }
 
@@ -441,6 +445,7 @@ export async function executeCheck(
     profile: env.profile,
     probeImage: env.probeImage,
     timeouts: env.timeouts,
+    allNodes: Boolean(env.allNodes),
     signal: controller.signal,
     labels,
     attestation: env.attestations?.get(row.id),

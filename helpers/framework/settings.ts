@@ -29,6 +29,8 @@ export interface RunSettings {
   focus: string[];
   skip: string[];
   disruptive: boolean;
+  /** Per-node probes cover every node instead of one sample per role/zone/instance type. */
+  allNodes: boolean;
   release: string;
   junit?: string;
   json?: string;
@@ -161,6 +163,17 @@ export const SETTINGS: readonly AnySetting[] = [
     flag: '--disruptive',
     env: 'RA2_DISRUPTIVE',
     help: 'also run disruptive checks',
+    envNote: 'true or false',
+    parse: trueOrFalse,
+    default: false,
+    shown: 'false',
+    form: 'switch',
+  },
+  {
+    name: 'allNodes',
+    flag: '--all-nodes',
+    env: 'RA2_ALL_NODES',
+    help: 'per-node probes cover every node instead of one sample per role/zone/instance type',
     envNote: 'true or false',
     parse: trueOrFalse,
     default: false,
@@ -339,6 +352,7 @@ export function runOptionsFrom(
     focus: settings.focus,
     skip: settings.skip,
     disruptive: settings.disruptive,
+    allNodes: settings.allNodes,
     timeoutMs: settings.timeoutMs,
     parallel: settings.parallel,
     attestations: settings.attestations ? loadAttestations(settings.attestations) : undefined,
