@@ -43,3 +43,22 @@ export function nodesByZone(nodes: readonly V1Node[]): Map<string, string[]> {
   }
   return zones;
 }
+
+/**
+ * Nodes that no kubelet backs: KWOK's simulated nodes and virtual-kubelet nodes (serverless
+ * pools, bursting connectors). They count as nodes of the cluster for inspect rows, but a probe
+ * pod bound to one never really runs, so probes are placed on the other nodes only.
+ */
+export function isVirtualNode(node: V1Node): boolean {
+  const labels = node.metadata?.labels ?? {};
+  return (
+    node.metadata?.annotations?.['kwok.x-k8s.io/node'] !== undefined ||
+    labels['type'] === 'virtual-kubelet' ||
+    (node.spec?.taints ?? []).some((t) => t.key === 'virtual-kubelet.io/provider')
+  );
+}
+
+/** The nodes a probe pod can really run on: every node but the virtual ones. */
+export function probeableNodes(nodes: readonly V1Node[]): V1Node[] {
+  return nodes.filter((node) => !isVirtualNode(node));
+}
