@@ -28,6 +28,7 @@ import {
   type JUnitCase,
 } from './support/results.js';
 import { e2eTimeouts, withMargin } from './support/timeouts.js';
+import { assertPinnedVerdicts } from './support/expectations.js';
 
 const firstSlice = {
   pass: [
@@ -115,6 +116,8 @@ describe('ra2 run on the basic cluster', function () {
       `      full run took ${(run.durationMs / 1000).toFixed(1)} s, exit ${run.exitCode}`,
     );
     report = readCompletedReport(run, path.join(dir, 'results.json'));
+    // Kept for scripts/expectations.sh when a verdict changes on purpose.
+    console.log(`      results: ${path.join(dir, 'results.json')}`);
     console.log(
       verdictTable(report, [...firstSlice.pass, ...firstSlice.fail])
         .split('\n')
@@ -155,6 +158,11 @@ describe('ra2 run on the basic cluster', function () {
         );
       }
     });
+  });
+
+  it('gives every row the verdict expectations/basic.yaml pins, and none ends in error', () => {
+    const ids = loadCatalog().rows.map((r) => r.id);
+    assertPinnedVerdicts('basic', report.results, ids);
   });
 
   it('exits with the outcome its MUST rows call for: 1 if one failed, else 3 if one was not observed, else 0', () => {

@@ -2,7 +2,9 @@
  * The suite on the network-intensive test bed (kind-configs/network-intensive.yaml):
  * the rows that only skip or fail on the basic bed (Multus, whereabouts, huge
  * pages, exclusive CPUs, NFD, device plugins) run against a cluster that has
- * them, and must pass, each with the evidence it observed.
+ * them, and must pass, each with the evidence it observed. The run is the full
+ * catalog, the bed's one, and every row must get the verdict
+ * expectations/network-intensive.yaml pins.
  */
 import path from 'node:path';
 import { expect } from 'chai';
@@ -17,6 +19,8 @@ import {
   type JsonReport,
 } from '../e2e/support/results.js';
 import { e2eTimeouts, withMargin } from '../e2e/support/timeouts.js';
+import { assertPinnedVerdicts } from '../e2e/support/expectations.js';
+import { loadCatalog } from '../../catalog/index.js';
 
 /** Rows the network-intensive bed is built to satisfy, and what in it satisfies them. */
 const satisfiedByTheBed: Record<string, string> = {
@@ -49,18 +53,14 @@ describe('ra2 run on the network-intensive cluster', function () {
   before(async () => {
     const dir = outputDir('network-intensive');
     run = await runCli(
-      [
-        'run',
-        '--kubeconfig',
-        kubeconfig,
-        '--focus',
-        ids.join(','),
-        '--json',
-        path.join(dir, 'results.json'),
-      ],
+      ['run', '--kubeconfig', kubeconfig, '--json', path.join(dir, 'results.json')],
       e2eTimeouts.fullRun,
     );
     report = readCompletedReport(run, path.join(dir, 'results.json'));
+    console.log(
+      `      full run took ${(run.durationMs / 1000).toFixed(1)} s, exit ${run.exitCode}`,
+    );
+    console.log(`      results: ${path.join(dir, 'results.json')}`);
     console.log(verdictTable(report, ids).replace(/^/gm, '      '));
   });
 
@@ -88,6 +88,14 @@ describe('ra2 run on the network-intensive cluster', function () {
       expect(sizes['hugepages-2Mi'], `${node}: ${result.observed}`).to.be.above(0);
       expect(sizes['hugepages-1Gi'], `${node}: ${result.observed}`).to.equal(0);
     }
+  });
+
+  it('gives every row the verdict expectations/network-intensive.yaml pins, and none ends in error', () => {
+    assertPinnedVerdicts(
+      'network-intensive',
+      report.results,
+      loadCatalog().rows.map((r) => r.id),
+    );
   });
 
   it('exits with the outcome its MUST rows call for', () => {
