@@ -19,13 +19,7 @@
  * each family are observed.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import {
-  ApiException,
-  VersionApi,
-  type V1Node,
-  type V1Pod,
-  type V1Service,
-} from '@kubernetes/client-node';
+import { ApiException, VersionApi, type V1Node, type V1Service } from '@kubernetes/client-node';
 import type { CheckContext } from '../helpers/framework/context.js';
 import { cgroupReadScript, parseCgroupReport } from '../helpers/probes/cgroup.js';
 import {
@@ -36,7 +30,8 @@ import {
   resourcesOf,
   servedGroupVersions,
 } from '../helpers/k8s/discovery.js';
-import { etcdNamespace, etcdSelector, observeEtcd } from '../helpers/probes/etcd.js';
+import { observeEtcd, observeEtcdElsewhere } from '../helpers/probes/etcd.js';
+import { apiServerEndpoints, observeLeaderLeases } from '../helpers/k8s/control-plane.js';
 import { extendedResources } from '../helpers/k8s/extended-resources.js';
 import type { NamespaceHandle, Tweak } from '../helpers/k8s/namespace-handle.js';
 import { allowedClient, otherClient, runPolicyScenario } from '../helpers/probes/network-policy.js';
@@ -71,16 +66,20 @@ import {
   isProfileLabelKey,
   profileLabelKeys,
 } from '../catalog/profiles.js';
-import { judgeEtcd } from './rules/etcd.js';
-import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
+import { etcdLookedFor, judgeEtcd, judgeEtcdElsewhere, type EtcdJudgement } from './rules/etcd.js';
+import { judgeControlPlaneHa, judgeWorkerHa } from './rules/control-plane.js';
 import {
-  controlPlanes,
-  isControlPlane,
-  listNodes,
-  nodeName,
-  nodesByZone,
-  workers,
-} from '../helpers/k8s/nodes.js';
+  controlPlanePodSelector,
+  judgeControlPlaneServices,
+} from './rules/control-plane-services.js';
+// Kept importable from this file for the tests that judge them.
+export { atLeastOnePerZone } from './rules/control-plane.js';
+export {
+  controlPlaneServices,
+  controlPlaneServicesPerNode,
+} from './rules/control-plane-services.js';
+import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
+import { isControlPlane, listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { getRaw } from '../helpers/k8s/raw-get.js';
@@ -133,18 +132,13 @@ export default defineSuite('kubernetes', (spec) => {
       kind: 'inspect',
       attestable: 'evidence',
       observes:
-        'Finds the etcd pods in kube-system (label component=etcd) and the nodes they run on, and reads the member list with etcdctl inside a running one; counts the voting members (3, 5 or 7) and looks for any member or pod on a worker node. An external or managed etcd is not visible and is skipped.',
+        'Finds the etcd pods in kube-system (label component=etcd) and the nodes they run on, and reads the member list with etcdctl inside a running one; counts the voting members (3, 5 or 7) and looks for any member or pod on a worker node. Without kubeadm’s pods it counts OpenShift’s etcd pods (openshift-etcd, app=etcd), else nodes labelled node-role.kubernetes.io/etcd (k3s, RKE2), else the members a kube-apiserver pod names in --etcd-servers; an etcd none of these shows is not observed and takes an attestation.',
     },
     async (ctx) => {
       const nodes = await listNodes(ctx.cluster.core);
       const etcd = await observeEtcd(ctx.cluster.core, ctx.cluster.kc, ctx.timeouts.exec);
       const { pods, members, memberListError } = etcd;
-      if (pods.length === 0) {
-        return skip(
-          'etcd not visible from the API (external or managed); attest its member count and placement',
-          { namespace: etcdNamespace, labelSelector: etcdSelector },
-        );
-      }
+      if (pods.length === 0) return etcdFromOtherTraces(ctx, nodes);
       const judged = judgeEtcd(pods, nodes, members);
       const evidence = {
         etcdPods: pods.map(
@@ -156,16 +150,7 @@ export default defineSuite('kubernetes', (spec) => {
         countedFrom: judged.countedFrom,
         votingMembers: judged.voting,
       };
-      return judged.ok
-        ? pass(
-            `${judged.voting} voting etcd members (${judged.countedFrom}), none on a worker node`,
-            evidence,
-          )
-        : fail(
-            'etcd of 3, 5 or 7 members, none on a worker node',
-            judged.problems.join('; '),
-            evidence,
-          );
+      return etcdVerdict(judged, evidence);
     },
   );
 
@@ -174,10 +159,11 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Reads the nodes’ zone labels (topology.kubernetes.io/zone) and control-plane role labels and checks that every zone named on any node has a control-plane node (no zone label at all counts as one zone); fault domains not expressed as zone labels are not seen.',
+        'Counts the API server instances in the default/kubernetes EndpointSlice and watches the kube-scheduler and kube-controller-manager leader Leases (kube-system) for a renewal. Where nodes carry zone labels (topology.kubernetes.io/zone), every zone named on a node needs a Ready control-plane node (or, where control-plane nodes are not listed, at least as many API server instances as zones); where none does, at least two API server instances are needed. A lease seen but not renewed fails.',
     },
     async (ctx) => {
-      return atLeastOnePerZone(await listNodes(ctx.cluster.core), 'control-plane', controlPlanes);
+      const view = await controlPlaneApiView(ctx);
+      return judgeControlPlaneHa(view);
     },
   );
 
@@ -187,23 +173,17 @@ export default defineSuite('kubernetes', (spec) => {
       kind: 'inspect',
       attestable: 'evidence',
       observes:
-        'Lists the kube-apiserver, kube-scheduler and kube-controller-manager pods in kube-system (by their component label) and checks each control-plane node runs all three, Running and Ready; a control plane not run as pods is skipped.',
+        'Lists the kube-apiserver, kube-scheduler and kube-controller-manager pods in kube-system (by their component label) and checks each control-plane node runs all three, Running and Ready, and each API server’s --advertise-address is a ready endpoint of default/kubernetes. Without such pods (k3s, OpenShift, managed control planes) it reads the API server endpoints and watches the scheduler’s and controller manager’s leader Leases for a renewal; a lease not renewed fails, one not found leaves the row not observed for an attestation.',
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
-      const pods = (
-        await ctx.cluster.core.listNamespacedPod({
+      const [view, pods] = await Promise.all([
+        controlPlaneApiView(ctx),
+        ctx.cluster.core.listNamespacedPod({
           namespace: 'kube-system',
-          labelSelector: `component in (${controlPlaneServices.join(',')})`,
-        })
-      ).items;
-      if (pods.length === 0) {
-        return skip(
-          'control-plane services are not visible as pods (managed control plane, or run outside Kubernetes); attest them',
-          { controlPlaneNodes: controlPlanes(nodes).map(nodeName) },
-        );
-      }
-      return controlPlaneServicesPerNode(nodes, pods);
+          labelSelector: controlPlanePodSelector,
+        }),
+      ]);
+      return judgeControlPlaneServices({ ...view, pods: pods.items });
     },
   );
 
@@ -212,11 +192,9 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Reads the nodes’ zone labels (topology.kubernetes.io/zone) and checks that every zone named on any node has a node without the control-plane role label (no zone label at all counts as one zone); it does not check the worker is schedulable or healthy.',
+        'Reads the nodes’ zone labels (topology.kubernetes.io/zone), readiness, cordons and NoSchedule/NoExecute taints: where zones are labelled, every zone named on a node needs a Ready schedulable node without the control-plane role label; where none is, at least two such workers are needed.',
     },
-    async (ctx) => {
-      return atLeastOnePerZone(await listNodes(ctx.cluster.core), 'worker', workers);
-    },
+    async (ctx) => judgeWorkerHa(await listNodes(ctx.cluster.core)),
   );
 
   spec(
@@ -876,31 +854,63 @@ export default defineSuite('kubernetes', (spec) => {
  * Zones are those named on any node; a cluster whose nodes carry no zone
  * label is one unnamed zone. Each zone needs at least one node of the role.
  */
-export function atLeastOnePerZone(
-  nodes: readonly V1Node[],
-  role: string,
-  ofRole: (nodes: readonly V1Node[]) => V1Node[],
-) {
-  const zones = [...nodesByZone(nodes).keys()];
-  const roleByZone = nodesByZone(ofRole(nodes));
-  const evidence = {
-    zones: Object.fromEntries(
-      [...nodesByZone(nodes)].map(([zone, names]) => [zone || '(no zone label)', names]),
-    ),
-    [`${role}NodesByZone`]: Object.fromEntries(
-      [...roleByZone].map(([zone, names]) => [zone || '(no zone label)', names]),
-    ),
-  };
-  const lacking = zones.filter((zone) => !roleByZone.has(zone));
-  if (nodes.length === 0)
-    return fail(`at least one ${role} node per zone`, 'the cluster lists no nodes', evidence);
-  return lacking.length === 0
-    ? pass(`each of ${zones.length} zone(s) has a ${role} node`, evidence)
+/** Nodes, the API server endpoints and the two leader leases: the control plane as any client sees it. */
+async function controlPlaneApiView(ctx: CheckContext) {
+  const [nodes, endpoints, leases] = await Promise.all([
+    listNodes(ctx.cluster.core),
+    apiServerEndpoints(ctx.cluster.kc),
+    observeLeaderLeases(ctx.cluster.kc, {
+      maxWatchMs: leaseWatchMs,
+      log: (line) => ctx.log(line),
+      signal: ctx.signal,
+    }),
+  ]);
+  return { nodes, endpoints, leases };
+}
+
+/** A leader renews every few seconds; a lease's default duration is 15 s. */
+const leaseWatchMs = 20_000;
+
+function etcdVerdict(judged: EtcdJudgement, evidence: Record<string, unknown>) {
+  return judged.ok
+    ? pass(
+        `${judged.voting} voting etcd members (${judged.countedFrom}), none on a worker node`,
+        evidence,
+      )
     : fail(
-        `at least one ${role} node per zone`,
-        `no ${role} node in zone(s) ${lacking.map((z) => z || '(no zone label)').join(', ')}`,
+        'etcd of 3, 5 or 7 members, none on a worker node',
+        judged.problems.join('; '),
         evidence,
       );
+}
+
+/** ra2.k8s.002 without kubeadm's etcd pods: OpenShift's pods, the etcd node role, the API server's flags. */
+async function etcdFromOtherTraces(ctx: CheckContext, nodes: V1Node[]) {
+  const apiServers = (
+    await ctx.cluster.core.listNamespacedPod({
+      namespace: 'kube-system',
+      labelSelector: 'component=kube-apiserver',
+    })
+  ).items;
+  const seen = await observeEtcdElsewhere(ctx.cluster.core, nodes, apiServers);
+  const evidence = {
+    openshiftEtcdPods: seen.openshiftPods.map(
+      (p) => `${p.metadata?.name ?? ''} on ${p.spec?.nodeName ?? '?'}`,
+    ),
+    etcdRoleNodes: seen.etcdRoleNodes,
+    apiServerEtcdServers: seen.apiServerEtcdServers.map((a) => `${a.pod}: ${a.servers.join(',')}`),
+  };
+  const judged = judgeEtcdElsewhere(seen, nodes);
+  if (!judged)
+    return skip(
+      `etcd not observed (external or managed): looked for ${etcdLookedFor.join('; ')}; attest its member count and placement`,
+      evidence,
+    );
+  return etcdVerdict(judged, {
+    ...evidence,
+    countedFrom: judged.countedFrom,
+    votingMembers: judged.voting,
+  });
 }
 
 const roleLabel = 'ra2.anuket.io/role';
@@ -982,48 +992,6 @@ export function clusterDomainFromResolvConf(
     if (entry) return entry.slice(prefix.length).replace(/\.$/, '');
   }
   return undefined;
-}
-
-export const controlPlaneServices = ['kube-apiserver', 'kube-scheduler', 'kube-controller-manager'];
-
-/**
- * Every control-plane node (and any node hosting a control-plane pod) must run
- * the three services as Running, Ready pods.
- */
-export function controlPlaneServicesPerNode(nodes: readonly V1Node[], pods: readonly V1Pod[]) {
-  const hosts = new Set([
-    ...controlPlanes(nodes).map(nodeName),
-    ...pods.map((p) => p.spec?.nodeName ?? '').filter(Boolean),
-  ]);
-  const perNode: Record<string, Record<string, string>> = {};
-  const missing: string[] = [];
-  for (const host of [...hosts].sort()) {
-    perNode[host] = {};
-    for (const component of controlPlaneServices) {
-      const pod = pods.find(
-        (p) => p.spec?.nodeName === host && p.metadata?.labels?.component === component,
-      );
-      const ready =
-        pod?.status?.phase === 'Running' &&
-        (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-      perNode[host][component] = pod
-        ? `${pod.metadata?.name ?? ''} ${pod.status?.phase ?? '?'}${ready ? ', Ready' : ', not Ready'}`
-        : 'absent';
-      if (!ready)
-        missing.push(`${component} on ${host} ${pod ? 'not Running and Ready' : 'absent'}`);
-    }
-  }
-  const evidence = { controlPlaneNodes: perNode };
-  return missing.length === 0
-    ? pass(
-        `each of ${hosts.size} control-plane node(s) runs kube-apiserver, kube-scheduler and kube-controller-manager, Ready`,
-        evidence,
-      )
-    : fail(
-        'kube-apiserver, kube-scheduler and kube-controller-manager Running and Ready on every control-plane node',
-        missing.join('; '),
-        evidence,
-      );
 }
 
 function networkIntensiveNodes(nodes: readonly V1Node[]): V1Node[] {

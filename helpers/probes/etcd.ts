@@ -5,7 +5,7 @@
  * Observes only: the rule (3, 5 or 7 members, none on a worker) is in
  * suites/rules/etcd.ts.
  */
-import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
 import { oneLine } from '../k8s/errors.js';
 import { execInContainer } from '../k8s/exec.js';
 
@@ -110,4 +110,53 @@ export async function observeEtcd(
   } catch (err) {
     return { pods, memberListError: oneLine(err) };
   }
+}
+
+/** Where etcd shows when kubeadm's static pods do not: OpenShift's pods, k3s/RKE2's node role. */
+export const openshiftEtcdNamespace = 'openshift-etcd';
+export const openshiftEtcdSelector = 'app=etcd';
+export const etcdRoleLabel = 'node-role.kubernetes.io/etcd';
+
+export interface EtcdElsewhere {
+  /** OpenShift's etcd pods (openshift-etcd, app=etcd). */
+  openshiftPods: V1Pod[];
+  /** Nodes that carry the etcd role label (k3s and RKE2 embedded etcd). */
+  etcdRoleNodes: string[];
+  /** --etcd-servers of the visible kube-apiserver pods, by pod. */
+  apiServerEtcdServers: { pod: string; servers: string[] }[];
+}
+
+/**
+ * The other traces of etcd in the API, for clusters without kubeadm's etcd pods.
+ * `apiServerPods` are the kube-apiserver pods already listed (possibly none).
+ */
+export async function observeEtcdElsewhere(
+  core: CoreV1Api,
+  nodes: readonly V1Node[],
+  apiServerPods: readonly V1Pod[],
+): Promise<EtcdElsewhere> {
+  const openshiftPods = (
+    await core.listNamespacedPod({
+      namespace: openshiftEtcdNamespace,
+      labelSelector: openshiftEtcdSelector,
+    })
+  ).items;
+  const etcdRoleNodes = nodes
+    .filter((n) => n.metadata?.labels?.[etcdRoleLabel] !== undefined)
+    .map((n) => n.metadata?.name ?? '');
+  const apiServerEtcdServers = apiServerPods.flatMap((pod) => {
+    const flag = [
+      ...(pod.spec?.containers[0]?.command ?? []),
+      ...(pod.spec?.containers[0]?.args ?? []),
+    ].find((a) => a.startsWith('--etcd-servers='));
+    return flag
+      ? [
+          {
+            pod: pod.metadata?.name ?? '',
+            servers: flag.slice('--etcd-servers='.length).split(','),
+          },
+        ]
+      : [];
+  });
+  return { openshiftPods, etcdRoleNodes, apiServerEtcdServers };
 }

@@ -6,7 +6,15 @@
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { isControlPlane, nodeName } from '../../helpers/k8s/nodes.js';
-import type { EtcdMember } from '../../helpers/probes/etcd.js';
+import {
+  etcdNamespace,
+  etcdRoleLabel,
+  etcdSelector,
+  openshiftEtcdNamespace,
+  openshiftEtcdSelector,
+  type EtcdElsewhere,
+  type EtcdMember,
+} from '../../helpers/probes/etcd.js';
 
 /**
  * A node is a worker, for etcd placement, when it is neither a control-plane
@@ -27,7 +35,12 @@ export interface EtcdJudgement {
   /** Voting members (learners do not count towards the quorum). */
   voting: number;
   /** Where the count came from. */
-  countedFrom: 'etcdctl member list' | 'etcd pods';
+  countedFrom:
+    | 'etcdctl member list'
+    | 'etcd pods'
+    | 'OpenShift etcd pods'
+    | 'nodes with the etcd role label'
+    | 'kube-apiserver --etcd-servers';
   /** Members or pods placed on worker nodes. */
   onWorkers: string[];
   problems: string[];
@@ -69,4 +82,73 @@ export function judgeEtcd(
     onWorkers: [...onWorkers],
     problems,
   };
+}
+
+function judgeCount(
+  voting: number,
+  onWorkers: string[],
+  countedFrom: EtcdJudgement['countedFrom'],
+): EtcdJudgement {
+  const problems: string[] = [];
+  if (!(allowedEtcdSizes as readonly number[]).includes(voting))
+    problems.push(`${voting} etcd member(s) (${countedFrom}), not 3, 5 or 7`);
+  if (onWorkers.length > 0) problems.push(`etcd on worker nodes: ${onWorkers.join(', ')}`);
+  return { ok: problems.length === 0, voting, countedFrom, onWorkers, problems };
+}
+
+const loopback = /^(127\.|localhost$|\[?::1\]?$)/;
+
+/** The host part of an etcd client URL ("https://10.0.0.5:2379" -> "10.0.0.5"). */
+export function etcdServerHost(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return url;
+  }
+}
+
+/** What was looked for when etcd was not found, for the skip reason. */
+export const etcdLookedFor = [
+  `pods labelled ${etcdSelector} in ${etcdNamespace} (kubeadm)`,
+  `pods labelled ${openshiftEtcdSelector} in ${openshiftEtcdNamespace} (OpenShift)`,
+  `nodes labelled ${etcdRoleLabel} (k3s, RKE2)`,
+  'a kube-apiserver pod whose --etcd-servers names members other than its own loopback',
+];
+
+/**
+ * Judges etcd from the other traces the API shows when kubeadm's pods are
+ * absent, in order of precision; undefined when none shows the members.
+ */
+export function judgeEtcdElsewhere(
+  seen: EtcdElsewhere,
+  nodes: readonly V1Node[],
+): EtcdJudgement | undefined {
+  if (seen.openshiftPods.length > 0) {
+    return {
+      ...judgeEtcd(seen.openshiftPods, nodes, undefined),
+      countedFrom: 'OpenShift etcd pods',
+    };
+  }
+  const byName = new Map(nodes.map((n) => [nodeName(n), n]));
+  if (seen.etcdRoleNodes.length > 0) {
+    const onWorkers = seen.etcdRoleNodes.filter((name) => {
+      const node = byName.get(name);
+      return node !== undefined && isWorkloadNode(node);
+    });
+    return judgeCount(seen.etcdRoleNodes.length, onWorkers, 'nodes with the etcd role label');
+  }
+  const hosts = new Set(
+    seen.apiServerEtcdServers
+      .flatMap((a) => a.servers.map(etcdServerHost))
+      .filter((h) => h !== '' && !loopback.test(h)),
+  );
+  if (hosts.size === 0) return undefined;
+  const onWorkers = nodes
+    .filter(isWorkloadNode)
+    .filter((n) => (n.status?.addresses ?? []).some((a) => hosts.has(a.address)))
+    .map(
+      (n) =>
+        `member at ${(n.status?.addresses ?? []).find((a) => hosts.has(a.address))?.address} on ${nodeName(n)}`,
+    );
+  return judgeCount(hosts.size, onWorkers, 'kube-apiserver --etcd-servers');
 }
