@@ -1,16 +1,23 @@
 /**
  * Acceptance of the `ha` test bed: stacked etcd with 3 members; with one
  * control-plane node container stopped (through dockerode) the API still accepts
- * writes; started again, the node rejoins and etcd reports 3 healthy members.
+ * writes and ra2.k8s.012a fails naming it; started again, the node rejoins and
+ * etcd reports 3 healthy members. The control-plane rows (k8s.002, 003, 004,
+ * 012a) pass through the real CLI on the healthy bed.
  * Needs RA2_TESTBED_HA_KUBECONFIG pointing at the running ra2-ha cluster.
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { describeResult, outputDir, runCli } from '../e2e/support/cli.js';
+import { apiServerEndpoints } from '../../helpers/k8s/control-plane.js';
 import { execInContainer } from '../../helpers/k8s/exec.js';
 import { KindNodeJig, kindContainerName } from '../../helpers/probes/kind-nodes.js';
 import { waitFor } from '../../helpers/k8s/wait.js';
 
-const timeouts = { rejoin: 4 * 60_000, writeAfterStop: 60_000, exec: 30_000, poll: 2_000 };
+const timeouts = { rejoin: 4 * 60_000, writeAfterStop: 60_000, exec: 30_000, poll: 2_000, cli: 8 * 60_000, endpointGone: 90_000 };
+const controlPlaneRows = ['ra2.k8s.002', 'ra2.k8s.003', 'ra2.k8s.004', 'ra2.k8s.012a'];
 const log = (line: string) => console.log(`    ${line}`);
 const etcdctl = [
   'etcdctl',
@@ -20,12 +27,38 @@ const etcdctl = [
   '--key=/etc/kubernetes/pki/etcd/server.key',
 ];
 
+function kubeconfigPath(): string {
+  const file = process.env.RA2_TESTBED_HA_KUBECONFIG;
+  if (!file) throw new Error('RA2_TESTBED_HA_KUBECONFIG is not set: bring up the ha test bed first');
+  return file;
+}
+
 function kubeConfig(): KubeConfig {
-  const path = process.env.RA2_TESTBED_HA_KUBECONFIG;
-  if (!path) throw new Error('RA2_TESTBED_HA_KUBECONFIG is not set: bring up the ha test bed first');
   const kc = new KubeConfig();
-  kc.loadFromFile(path);
+  kc.loadFromFile(kubeconfigPath());
   return kc;
+}
+
+interface RowResult {
+  id: string;
+  status: string;
+  message?: string;
+  observed?: string;
+  evidence?: unknown;
+}
+
+/** `ra2 run --focus <ids>` on the bed; the rows of its results JSON. */
+async function runRows(ids: string[]): Promise<RowResult[]> {
+  const json = path.join(outputDir('ha'), 'results.json');
+  const result = await runCli(['run', '--kubeconfig', kubeconfigPath(), '--focus', ids.join(','), '--json', json], timeouts.cli);
+  let rows: RowResult[];
+  try {
+    rows = (JSON.parse(readFileSync(json, 'utf8')) as { results: RowResult[] }).results;
+  } catch (err) {
+    throw new Error(`no results JSON from ra2 run (${String(err)}): ${describeResult(result)}`, { cause: err });
+  }
+  for (const row of rows) log(`${row.id}: ${row.status} ${row.message ?? row.observed ?? ''}`);
+  return rows;
 }
 
 const isControlPlane = (n: V1Node) => 'node-role.kubernetes.io/control-plane' in (n.metadata?.labels ?? {});
@@ -60,6 +93,20 @@ describe('ha test bed', function () {
 
   after(async () => {
     if (stopped) await docker.start(stopped);
+    // Leave the bed as found: every node Ready again.
+    await waitFor(
+      'every node of the ha bed Ready',
+      async () => (await core.listNode()).items,
+      (nodes) => nodes.length === 5 && nodes.every(isReady),
+      { timeoutMs: timeouts.rejoin, intervalMs: timeouts.poll, log },
+    );
+  });
+
+  it('passes the control-plane rows k8s.002, 003, 004 and 012a', async () => {
+    const rows = await runRows(controlPlaneRows);
+    expect(rows.map((r) => [r.id, r.status]), JSON.stringify(rows, null, 2)).to.have.deep.members(
+      controlPlaneRows.map((id) => [id, 'passed']),
+    );
   });
 
   it('runs stacked etcd with 3 members', async () => {
@@ -91,6 +138,18 @@ describe('ha test bed', function () {
     const read = await core.readNamespacedConfigMap({ name, namespace: 'default' });
     expect(read.data?.at).to.equal('write-4');
     await core.deleteNamespacedConfigMap({ name, namespace: 'default' });
+
+    // The stopped API server leaves the default/kubernetes EndpointSlice once its lease expires.
+    const advertised = victim.status?.addresses?.filter((a) => a.type === 'InternalIP').map((a) => a.address) ?? [];
+    await waitFor(
+      `the API server of ${victim.metadata?.name} (${advertised.join(', ')}) gone from default/kubernetes`,
+      () => apiServerEndpoints(kc),
+      (e) => e.ready.length === 2 && !e.ready.some((a) => advertised.includes(a)),
+      { timeoutMs: timeouts.endpointGone, intervalMs: timeouts.poll, log },
+    );
+    const [cpServices] = await runRows(['ra2.k8s.012a']);
+    expect(cpServices?.status, JSON.stringify(cpServices, null, 2)).to.equal('failed');
+    expect(cpServices?.observed).to.include(victim.metadata!.name!);
 
     log(`starting ${container} again`);
     await docker.start(container!);
