@@ -54,10 +54,17 @@ import {
   runPolicyScenario,
   type MatrixEdge,
 } from '../helpers/probes/network-policy.js';
+import {
+  hostNetworkServerPod,
+  hostProbePort,
+  internalIps,
+  masqueradeSettings,
+  sourceSeenByNode,
+} from '../helpers/probes/host-network.js';
+import { removeLinkFromNode, type LinkRemoval } from '../helpers/probes/node-links.js';
 import { sleeperPod } from '../helpers/probes/pod.js';
 import {
   NETEXEC_PORT,
-  clientIpSeenBy,
   inCidr,
   ipv4Of,
   ipv6Of,
@@ -70,6 +77,7 @@ import {
 } from '../helpers/probes/pod-network.js';
 import { pinToNode, withPodLabels, withResources } from '../helpers/probes/tweaks.js';
 import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
+import { randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import {
   endWith,
@@ -87,6 +95,7 @@ import {
 } from './rules/networking-attachments.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
 import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
+import { judgeEgressNat } from './rules/egress-nat.js';
 
 const nad = resourceName(NAD_GROUP, NAD_PLURAL);
 /** CNI plugins that give pods user-plane (DPDK, VPP, SR-IOV) interfaces. */
@@ -381,31 +390,64 @@ export default defineSuite('networking', (spec) => {
   );
 
   // Besides the default network's plugin, two more plugin types in one pod.
+  // The bridge plugin creates its bridge on the node and never deletes it:
+  // the check removes it (deferred too, should the body end early) and shows
+  // in its evidence that the bridge is gone.
   spec(
     'ra2.ntw.007',
     {
       kind: 'probe',
+      podSecurity: 'privileged',
       observes:
-        'Starts a pod requesting a macvlan (net1) and a bridge (net2) attachment and looks for both, with addresses inside the pod and in network-status, beside a default network entry.',
+        'Starts a pod requesting a macvlan (net1) and a bridge (net2) attachment and looks for both, with addresses inside the pod and in network-status, beside a default network entry; then deletes the pod and the bridge it created on the node (ip link del from a host-network pod) and looks that the bridge is gone.',
     },
     async (ctx) => {
       const multiplexer = await findMultiplexer(ctx);
       requireMultiplexer(multiplexer);
-      // The bridge plugin leaves the bridge device ra2-probe0 on the node.
+      const bridge = `ra2br-${randomSuffix(6)}`;
       const ns = await nsWithAttachments(ctx, {
         'via-macvlan': macvlanConfig('via-macvlan', hostLocalIpam('198.18.7.0/24')),
-        'via-bridge': bridgeConfig('via-bridge', 'ra2-probe0', hostLocalIpam('198.18.8.0/24')),
+        'via-bridge': bridgeConfig('via-bridge', bridge, hostLocalIpam('198.18.8.0/24')),
       });
-      const observed = await attachAndObserve(ctx, ns, 'two-plugins', [
+      const podName = 'two-plugins';
+      let cleaned: Promise<LinkRemoval> | undefined;
+      const cleanUp = (node: string) =>
+        (cleaned ??= removeLinkFromNode(ctx, ns, node, bridge, [podName]));
+      const started = await ns.pods.tryStart(
+        sleeperPod(ctx, podName),
+        requestNetworks([
+          { name: 'via-macvlan', interface: 'net1' },
+          { name: 'via-bridge', interface: 'net2' },
+        ]),
+      );
+      const node = started.started
+        ? started.pod.spec?.nodeName
+        : ((started.described.node as string | undefined) ?? undefined);
+      if (node)
+        ctx.defer(`remove bridge ${bridge} from ${node}`, async () => {
+          const r = await cleanUp(node);
+          if (!r.goneAfter) throw new Error(`bridge ${bridge} is left on ${node}: ${r.detail}`);
+        });
+      if (!started.started)
+        return fail(
+          'a pod requesting macvlan and bridge attachments to start',
+          started.reason,
+          started.described,
+        );
+      const observed = await observeAttachments(ns.pods, started.pod, [
         { name: 'via-macvlan', interface: 'net1' },
         { name: 'via-bridge', interface: 'net2' },
       ]);
+      const removal = await cleanUp(node!);
+      if (!removal.goneAfter)
+        throw new Error(`the probe's bridge ${bridge} is left on ${node}: ${removal.detail}`);
+      const evidence = { ...observed.evidence, bridgeCleanup: removal };
       const missing = ['net1', 'net2'].filter((i) => !attachmentSeen(observed, i));
       const hasDefault = observed.status.some((s) => s.default);
       return missing.length === 0 && hasDefault
         ? pass(
-            'one pod got networks from three CNI plugins: the default network, macvlan (net1) and bridge (net2)',
-            observed.evidence,
+            `one pod got networks from three CNI plugins: the default network, macvlan (net1) and bridge (net2); the bridge ${bridge} was then removed from ${node}`,
+            evidence,
           )
         : fail(
             'the default network plus macvlan and bridge attachments in one pod',
@@ -413,7 +455,7 @@ export default defineSuite('networking', (spec) => {
               ...missing.map((i) => `${i} missing`),
               ...(hasDefault ? [] : ['no default network']),
             ].join('; '),
-            observed.evidence,
+            evidence,
           );
     },
   );
@@ -510,55 +552,55 @@ export default defineSuite('networking', (spec) => {
     },
   );
 
-  // Inside the cluster: the server on another node sees the client's own pod
-  // address as the source, in each family the pods have. (Exposure to
-  // networks outside the cluster needs a vantage point outside it.)
+  // Beyond the pod network, yet between the cluster's own nodes: a server in
+  // another node's own network namespace sees the source address the pod's
+  // traffic really carried when it left the pod network (pod-to-pod traffic
+  // is un-NATed on every conformant CNI and proves nothing here).
   spec(
     'ra2.ntw.011',
     {
       kind: 'probe',
       attestable: 'not-applicable',
+      podSecurity: 'privileged',
       observes:
-        'From a client pod on one worker, asks a netexec server pod on another worker, per IP family, which source address it saw and compares it with the client’s pod IP; only traffic inside the cluster is observed, not exposure to external networks.',
+        'Runs agnhost netexec with hostNetwork on one worker and, from a client pod on another worker, connects to that worker’s InternalIP over each IP family the pod has, asking which source address arrived; the pod’s own address passes, any other (the node’s, after masquerading) fails. The CNI agents’ masquerade flags are evidence only; hosts outside the cluster are never contacted.',
     },
     async (ctx) => {
-      const ns = await ctx.ns();
-      const pair = await crossNodePair(ctx, ns);
-      const clientIps = podIPs(pair.client);
-      const serverIps = podIPs(pair.server);
-      const observations = [];
-      for (const [family, pick] of [
-        ['IPv4', ipv4Of],
-        ['IPv6', ipv6Of],
-      ] as const) {
-        const from = pick(clientIps);
-        const to = pick(serverIps);
-        if (!from || !to) continue;
-        const seen = await clientIpSeenBy(ns.pods, 'client', to, NETEXEC_PORT);
-        observations.push({ family, clientIp: from, ...seen, preserved: seen.seen === from });
-      }
-      const evidence = { serverNode: pair.serverNode, clientNode: pair.clientNode, observations };
-      if (observations.length === 0)
-        return fail(
-          'client and server pods with addresses of a common family',
-          `client ${clientIps.join(', ')}, server ${serverIps.join(', ')}`,
-          evidence,
+      const nodes = spreadWorkers(await listNodes(ctx.cluster.core));
+      const [serverNode, clientNode] = nodes;
+      if (!serverNode || !clientNode)
+        return skip(
+          'needs two schedulable Ready workers: one hosts the server, the other the client',
+          {
+            workers: nodes.map(nodeName),
+          },
         );
-      const bad = observations.filter((o) => !o.preserved);
-      return bad.length === 0
-        ? pass(
-            `the server saw the client's pod address unchanged (${observations.map((o) => o.seen).join(', ')}) across nodes`,
-            evidence,
-          )
-        : fail(
-            'the source address seen by the server to be the client pod address (no NAT)',
-            bad
-              .map(
-                (o) => `${o.family}: client ${o.clientIp}, server saw ${o.seen ?? o.error ?? '?'}`,
-              )
-              .join('; '),
-            evidence,
-          );
+      const ns = await ctx.ns();
+      const port = hostProbePort();
+      await ns.pods.createRunning(hostNetworkServerPod(ctx, 'host-server', serverNode, port));
+      const client = await ns.pods.createRunning(sleeperPod(ctx, 'client'), pinToNode(clientNode));
+      const observations = await sourceSeenByNode(
+        ctx,
+        ns.pods,
+        { name: 'client', ips: podIPs(client) },
+        serverNode,
+        port,
+      );
+      const clientNodeIps = Object.values(internalIps(clientNode)).filter(
+        (ip): ip is string => ip !== undefined,
+      );
+      return judgeEgressNat(
+        observations,
+        { clientNodeIps },
+        {
+          server: `netexec on ${nodeName(serverNode)}'s host network, port ${port}`,
+          client: `pod on ${nodeName(clientNode)} (${podIPs(client).join(', ')})`,
+          clientNodeInternalIps: clientNodeIps,
+          cniMasqueradeSettings: masqueradeSettings(
+            (await ctx.cluster.core.listPodForAllNamespaces()).items,
+          ),
+        },
+      );
     },
   );
 

@@ -25,7 +25,7 @@ import { MANAGED_BY, managedByLabel, randomSuffix } from '../helpers/framework/l
 import { defineSuite } from '../helpers/framework/registry.js';
 import { fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
 import { judgeControlPlaneOutage, OUTAGE_SECONDS } from './rules/control-plane-outage.js';
-import { unrequestedAttachments } from './rules/networking-attachments.js';
+import { podsWithAttachments, unrequestedAttachments } from './rules/networking-attachments.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
 import { judgeGroup, type ParameterGroup } from './rules/oci.js';
 
@@ -90,11 +90,21 @@ export default defineSuite('workloads', (spec) => {
     },
     async (ctx) => {
       const pods = await allPods(ctx);
+      const attached = podsWithAttachments(pods);
+      if (attached.length === 0)
+        return skip(
+          `nothing to judge: no pod with a network attachment (none of ${pods.length} pods has a non-default entry in its network-status); deploy the workloads to be judged`,
+          { podsExamined: pods.length, podsWithAttachments: 0 },
+        );
       const unrequested = unrequestedAttachments(pods, isExtendedResource);
-      const evidence = { podsExamined: pods.length, podsWithUnrequestedAttachments: unrequested };
+      const evidence = {
+        podsExamined: pods.length,
+        podsWithAttachments: attached.map((a) => `${a.pod}: ${a.attachments.join(', ')}`),
+        podsWithUnrequestedAttachments: unrequested,
+      };
       return unrequested.length === 0
         ? pass(
-            `none of ${pods.length} pods has an additional connection point it did not request by annotation or resource request`,
+            `all ${attached.length} pods with additional connection points requested them by annotation or resource request`,
             evidence,
           )
         : fail(

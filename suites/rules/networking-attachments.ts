@@ -62,3 +62,13 @@ export function unrequestedAttachments(
     .filter((a) => a.attachments.length > 0 && !a.annotated && !a.resources.some(isExtended))
     .map(({ pod, attachments }) => ({ pod, attachments }));
 }
+
+/** Pods whose network-status lists an additional (non-default) connection point. */
+export function podsWithAttachments(
+  pods: readonly V1Pod[],
+): { pod: string; attachments: string[] }[] {
+  return pods
+    .map(attachmentsOf)
+    .filter((a) => a.attachments.length > 0)
+    .map(({ pod, attachments }) => ({ pod, attachments }));
+}
