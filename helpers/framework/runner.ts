@@ -42,6 +42,7 @@ import {
   type Verdict,
 } from './result.js';
 import { bindSuites, type Check, type Suite } from './registry.js';
+import { DEFAULT_PARALLEL, runScheduled } from './scheduler.js';
 import { needsCluster, planChecks, requireMatches, type Plan } from './selection.js';
 import { formatDuration } from '../k8s/duration.js';
 import { defaultTimeouts, type Timeouts } from './timeouts.js';
@@ -63,6 +64,7 @@ export interface RunOptions {
   allNodes?: boolean;
   /** Per-check limit in ms. */
   timeoutMs?: number;
+  /** Checks run at once (default DEFAULT_PARALLEL); disruptive and exclusive ones run alone. */
   parallel?: number;
   attestations?: Attestations;
   probeImage?: string;
@@ -295,45 +297,35 @@ async function runUntilStopped(
   }
 
   const results: CheckResult[] = new Array<CheckResult>(plans.length);
-  let next = 0;
-  const parallel = Math.max(1, options.parallel ?? 1);
-  const worker = async () => {
-    while (next < plans.length) {
-      const index = next++;
-      const plan = plans[index] as Plan;
-      await notify(reporters, (r) => r.onCheckStart?.(plan.check.row, index, plans.length), warn);
-      let result: CheckResult;
-      const interruption = stop.interruption();
-      if (interruption) {
-        result = {
-          ...decidedResult(catalog, plan.check, skip(notRunReason(interruption))),
-          interruption,
-        };
-      } else if (plan.notImplemented) {
-        result = decidedResult(
-          catalog,
-          plan.check,
-          skip(NOT_IMPLEMENTED_REASON),
-          'not-implemented',
-        );
-      } else if (plan.decided) {
-        result = decidedResult(catalog, plan.check, plan.decided);
-      } else {
-        result = await executeCheck(catalog, plan.check, {
-          cluster: cluster as Cluster,
-          runId,
-          profile,
-          timeouts,
-          probeImage,
-          pullSecret,
-          attestations: options.attestations,
-          allNodes: Boolean(options.allNodes),
-          runSignal: stop.signal,
-        });
-      }
-      results[index] = result;
-      await notify(reporters, (r) => r.onCheckEnd?.(result, index, plans.length), warn);
+  const runOne = async (index: number) => {
+    const plan = plans[index] as Plan;
+    await notify(reporters, (r) => r.onCheckStart?.(plan.check.row, index, plans.length), warn);
+    let result: CheckResult;
+    const interruption = stop.interruption();
+    if (interruption) {
+      result = {
+        ...decidedResult(catalog, plan.check, skip(notRunReason(interruption))),
+        interruption,
+      };
+    } else if (plan.notImplemented) {
+      result = decidedResult(catalog, plan.check, skip(NOT_IMPLEMENTED_REASON), 'not-implemented');
+    } else if (plan.decided) {
+      result = decidedResult(catalog, plan.check, plan.decided);
+    } else {
+      result = await executeCheck(catalog, plan.check, {
+        cluster: cluster as Cluster,
+        runId,
+        profile,
+        timeouts,
+        probeImage,
+        pullSecret,
+        attestations: options.attestations,
+        allNodes: Boolean(options.allNodes),
+        runSignal: stop.signal,
+      });
     }
+    results[index] = result;
+    await notify(reporters, (r) => r.onCheckEnd?.(result, index, plans.length), warn);
   };
   try {
     if (heartbeat && cluster && !options.skipPreflight && runsProbes(plans)) {
@@ -350,9 +342,12 @@ async function runUntilStopped(
       });
       if (info.metadata) info.metadata.probeImage = probeImageFacts(probeImage, preflight, '');
     }
-    await Promise.all(
-      Array.from({ length: Math.min(parallel, Math.max(1, plans.length)) }, worker),
-    );
+    await runScheduled({
+      count: plans.length,
+      bound: options.parallel ?? DEFAULT_PARALLEL,
+      alone: (index) => runsAlone(plans[index] as Plan),
+      run: runOne,
+    });
   } finally {
     if (heartbeat && cluster) {
       await heartbeat
@@ -367,6 +362,15 @@ async function runUntilStopped(
   const report = buildRunReport(info, results, new Date().toISOString(), stop.interruption());
   await notify(reporters, (r) => r.onRunEnd?.(report), warn);
   return report;
+}
+
+/**
+ * A check that changes what the others share (disruptive or exclusive) runs
+ * with nothing beside it; a row decided without running its check never does.
+ */
+export function runsAlone(plan: Plan): boolean {
+  if (plan.decided || plan.notImplemented) return false;
+  return plan.check.options.disruptive || plan.check.options.exclusive;
 }
 
 /** Some row will schedule probe pods: the probe image must run before it does. */

@@ -12,6 +12,7 @@ import { oneLine, UsageError } from '../k8s/errors.js';
 import { loadAttestations } from './attestations.js';
 import { DEFAULT_PROBE_IMAGE } from './images.js';
 import { parsePullSecretRef } from './pull-secret.js';
+import { DEFAULT_PARALLEL } from './scheduler.js';
 import type { RunOptions } from './runner.js';
 import { splitPatterns } from './selection.js';
 import { defaultTimeouts, type Timeouts } from './timeouts.js';
@@ -246,10 +247,10 @@ export const SETTINGS: readonly AnySetting[] = [
     name: 'parallel',
     flag: '--parallel <n>',
     env: 'RA2_PARALLEL',
-    help: 'checks to run at once',
+    help: 'checks to run at once (1: one after another); a disruptive or exclusive check always runs alone',
     parse: positiveWholeNumber,
-    default: 1,
-    shown: '1',
+    default: DEFAULT_PARALLEL,
+    shown: String(DEFAULT_PARALLEL),
   },
   {
     ...optionalText(

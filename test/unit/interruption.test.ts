@@ -40,12 +40,14 @@ function interruptedAtThirdCheck(events: EventEmitter) {
   return fakeRunOptions(fakeSuite(2, () => setImmediate(() => events.emit('SIGINT', 'SIGINT'))));
 }
 
-async function throughCli(): Promise<{ code: number; rows: Row[]; report: RunReport }> {
+async function throughCli(
+  parallel: number,
+): Promise<{ code: number; rows: Row[]; report: RunReport }> {
   const events = new EventEmitter();
   let report: RunReport | undefined;
   const keep: Reporter = { name: 'keep', onRunEnd: (r) => void (report = r) };
   const code = await run(
-    ['run', '--profile', 'basic'],
+    ['run', '--profile', 'basic', '--parallel', String(parallel)],
     { stdout: quiet(), stderr: quiet() },
     { events, runOptions: interruptedAtThirdCheck(events), reporters: [keep] },
   );
@@ -53,10 +55,13 @@ async function throughCli(): Promise<{ code: number; rows: Row[]; report: RunRep
   return { code, rows: rowsOf(report.results), report };
 }
 
-async function throughPlugin(dir: string): Promise<{ code: number; rows: Row[] }> {
+async function throughPlugin(
+  dir: string,
+  parallel: number,
+): Promise<{ code: number; rows: Row[] }> {
   const events = new EventEmitter();
   const code = await runPlugin(
-    { SONOBUOY_RESULTS_DIR: dir, RA2_PROFILE: 'basic' },
+    { SONOBUOY_RESULTS_DIR: dir, RA2_PROFILE: 'basic', RA2_PARALLEL: String(parallel) },
     { stdout: quiet(), stderr: quiet() },
     { events, runOptions: interruptedAtThirdCheck(events) },
   );
@@ -77,9 +82,9 @@ describe('an interrupted run', () => {
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'ra2-interruption-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('gives the same verdicts through ra2 run and the Sonobuoy plugin on SIGINT', async () => {
-    const cli = await throughCli();
-    const plugin = await throughPlugin(dir);
+  it('gives the same verdicts through ra2 run and the Sonobuoy plugin on SIGINT (one check at a time)', async () => {
+    const cli = await throughCli(1);
+    const plugin = await throughPlugin(dir, 1);
     expect(cli.rows.map((r) => r.id)).to.deep.equal(FAKE_ROWS);
     expect(cli.rows.map((r) => [r.status, r.cause])).to.deep.equal([
       ['passed', undefined],
@@ -101,10 +106,24 @@ describe('an interrupted run', () => {
     expect(cli.report.interrupted).to.equal('SIGINT received');
   });
 
+  it('gives the same verdicts through both when checks run at once: the running one cut short, the others done', async () => {
+    const cli = await throughCli(5);
+    const plugin = await throughPlugin(dir, 5);
+    expect(cli.rows.map((r) => [r.id, r.status, r.cause])).to.deep.equal(
+      FAKE_ROWS.map((id, i) => (i === 2 ? [id, 'skipped', 'signal'] : [id, 'passed', undefined])),
+    );
+    expect(plugin.rows.map((r) => [r.id, r.status, r.cause])).to.deep.equal(
+      cli.rows.map((r) => [r.id, r.status, r.cause]),
+    );
+    expect(cli.rows[2]?.message).to.match(/^SIGINT received: cut short after \d+s, no verdict$/);
+    expect([cli.code, plugin.code]).to.deep.equal([2, 2]);
+  });
+
   it('stops at the deadline the runner owns, with the same statuses and cause "deadline"', async () => {
     const report = await runSuite({
       ...fakeRunOptions(fakeSuite(1)),
       profile: 'basic',
+      parallel: 1,
       deadline: { ms: 100 },
     });
     expect(rowsOf(report.results).map((r) => [r.status, r.cause])).to.deep.equal([

@@ -9,6 +9,7 @@ import { addPluginCommand, pluginFlag } from '../../cli/ra2/plugin-command.js';
 import { renderPluginManifest, yamlString } from '../../cli/ra2/plugin-manifest.js';
 import { PLUGIN_ENV_KEYS } from '../../cli/sonobuoy/config.js';
 import { DEFAULT_PROBE_IMAGE } from '../../helpers/framework/images.js';
+import { DEFAULT_PARALLEL } from '../../helpers/framework/scheduler.js';
 import { settingNamed } from '../../helpers/framework/settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -87,7 +88,7 @@ describe('ra2 plugin: the Sonobuoy manifest rendered from the settings table', (
       RA2_PROFILE: 'basic',
       RA2_PROBE_IMAGE: 'registry.k8s.io/e2e-test-images/agnhost:2.59',
       RA2_SKIP: '',
-      RA2_PARALLEL: '1',
+      RA2_PARALLEL: String(DEFAULT_PARALLEL),
     });
   });
 

@@ -22,6 +22,7 @@ import {
   buildRunReport,
 } from '../../helpers/framework/result.js';
 import type { RunOptions, runSuite } from '../../helpers/framework/runner.js';
+import { DEFAULT_PARALLEL } from '../../helpers/framework/scheduler.js';
 import { isSelected } from '../../helpers/framework/selection.js';
 import { allSuites } from '../../suites/index.js';
 import { fakeRunOptions, fakeSuite, FAKE_ROWS } from './fake-run.js';
@@ -136,7 +137,7 @@ describe('Sonobuoy plugin entry point', () => {
         focus: [],
         skip: [],
         disruptive: false,
-        parallel: 1,
+        parallel: DEFAULT_PARALLEL,
         deadlineText: '2h50m',
         deadlineMs: 10_200_000,
         timeoutMs: undefined,
@@ -213,7 +214,7 @@ describe('Sonobuoy plugin entry point', () => {
 
   it('at its deadline reports what finished and the rest as skipped "deadline reached"', async () => {
     const code = await runPlugin(
-      { SONOBUOY_RESULTS_DIR: dir, RA2_DEADLINE: '300ms', RA2_PROFILE: 'basic' },
+      { SONOBUOY_RESULTS_DIR: dir, RA2_DEADLINE: '300ms', RA2_PROFILE: 'basic', RA2_PARALLEL: '1' },
       { stdout: sink(), stderr: sink() },
       { runOptions: fakeRunOptions(fakeSuite(2)), events: new EventEmitter() },
     );
