@@ -14,6 +14,9 @@ export const supportedMinors: readonly { minor: string; endOfLife: string }[] = 
   { minor: '1.34', endOfLife: '2026-10-27' },
   { minor: '1.35', endOfLife: '2027-02-28' },
   { minor: '1.36', endOfLife: '2027-06-28' },
+  // Released August 2026; fourteen months of support (yearly support KEP), ending like 1.34 and 1.31
+  // at the end of October: the newest minor the ha test bed runs (testbed/versions.env).
+  { minor: '1.37', endOfLife: '2027-10-28' },
 ];
 
 /** Since Kubernetes 1.28 a kubelet may be up to three minors older than the API server, never newer. */
@@ -67,7 +70,7 @@ export function supportStatus(version: string, today: Date): SupportDecision {
       ? {
           status: 'unknown',
           minor,
-          reason: `${minor} is newer than the support table (newest ${newest.minor}); update helpers/kubernetes-releases.ts`,
+          reason: `${minor} is newer than the support table (newest ${newest.minor}); update suites/rules/kubernetes-releases.ts`,
         }
       : {
           status: 'unsupported',
