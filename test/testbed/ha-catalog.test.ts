@@ -1,9 +1,10 @@
 /**
  * The whole catalog on the `ha` test bed (kind-configs/ha.yaml: 3 control-plane
  * nodes with stacked etcd in two zones, 2 workers): one `ra2 run`, and every
- * row must get the verdict expectations/ha.yaml pins, none in error. Runs
- * before ha.test.ts stops a control-plane node (file order), on a whole
- * cluster. Needs RA2_TESTBED_HA_KUBECONFIG pointing at the running ra2-ha cluster.
+ * row must get the verdict expectations/ha.yaml pins, none in error. ha.test.ts
+ * stops a control-plane node but waits for it to rejoin and etcd to heal, so
+ * this run sees the whole cluster in either order. Needs
+ * RA2_TESTBED_HA_KUBECONFIG pointing at the running ra2-ha cluster.
  */
 import path from 'node:path';
 import { expect } from 'chai';
