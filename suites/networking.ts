@@ -63,6 +63,7 @@ import {
 } from '../helpers/probes/host-network.js';
 import { removeLinkFromNode, type LinkRemoval } from '../helpers/probes/node-links.js';
 import { sleeperPod } from '../helpers/probes/pod.js';
+import { attachUserPlane, type UserPlaneObservation } from '../helpers/probes/user-plane.js';
 import {
   NETEXEC_PORT,
   inCidr,
@@ -96,10 +97,9 @@ import {
 import { mustStart } from '../helpers/framework/preconditions.js';
 import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
 import { judgeEgressNat } from './rules/egress-nat.js';
+import { deviceSeen, judgeUserPlane, userPlaneNetworks } from './rules/user-plane.js';
 
 const nad = resourceName(NAD_GROUP, NAD_PLURAL);
-/** CNI plugins that give pods user-plane (DPDK, VPP, SR-IOV) interfaces. */
-const userPlaneCniTypes = ['sriov', 'userspace', 'vhostuser', 'host-device', 'ovs', 'vpp'];
 const userPlaneComponentPattern = /sriov-cni|userspace-cni|vpp|ovs-dpdk|dpdk/i;
 
 export default defineSuite('networking', (spec) => {
@@ -510,22 +510,21 @@ export default defineSuite('networking', (spec) => {
     },
   );
 
-  // Which plugin binaries sit on the nodes is invisible to the API; what is
-  // visible: attachments configured with a user-plane CNI type, user-plane
-  // CNI/DPDK components running, and SR-IOV VF resources.
+  // Type names in a NetworkAttachmentDefinition prove nothing: a pod is
+  // attached to a user-plane network the cluster offers, requesting its
+  // device resource, and the interface or device must be inside it.
   spec(
     'ra2.ntw.010',
     {
-      kind: 'inspect',
+      kind: 'probe',
+      attestable: 'not-applicable',
       observes:
-        'Looks for NetworkAttachmentDefinitions whose CNI config names a user-plane type (sriov, userspace, vhostuser, host-device, ovs, vpp) and for running SR-IOV CNI, userspace CNI, VPP or DPDK pods; it reads names and types, not what the plugins support.',
+        'Looks for NetworkAttachmentDefinitions of type sriov, userspace or vhostuser that name a device resource (k8s.v1.cni.cncf.io/resourceName), attaches a pod to each (a copy in its namespace, up to three) requesting one unit of that resource, and looks inside the pod for net1, the device plugin’s PCIDEVICE_* variables or a /dev/vfio group; user-plane component pods and SR-IOV resources are evidence only.',
     },
     async (ctx) => {
       const multiplexer = await findMultiplexer(ctx);
       const nads = multiplexer.nad.served ? await listNetworkAttachments(ctx) : [];
-      const userPlaneNads = nads
-        .map((n) => ({ nad: `${n.namespace}/${n.name}`, types: cniPluginTypes(n.config).types }))
-        .filter((n) => n.types.some((t) => userPlaneCniTypes.includes(t)));
+      const offered = userPlaneNetworks(nads);
       const components = await findComponentPods(ctx.cluster.core, userPlaneComponentPattern);
       const nodes = await listNodes(ctx.cluster.core);
       const vfs = sriovResources(
@@ -533,22 +532,27 @@ export default defineSuite('networking', (spec) => {
         await sriovConfiguredNames(ctx.cluster.core),
       ).filter((r) => r.allocatable > 0);
       const evidence = {
-        userPlaneAttachments: userPlaneNads,
+        userPlaneNetworks: offered.usable.map(
+          (n) => `${n.source} (${n.types.join(', ')}; ${n.resource})`,
+        ),
+        userPlaneNetworksWithoutResource: offered.withoutResource,
+        otherAttachments: nads
+          .map((n) => `${n.namespace}/${n.name} (${cniPluginTypes(n.config).types.join(', ')})`)
+          .filter((n) => !offered.usable.some((u) => n.startsWith(`${u.source} `))),
         userPlaneComponents: components.map(formatComponentPod),
         sriovResources: vfs.map((r) => `${r.node}: ${r.resource}=${r.allocatable}`),
         multiplexer: describeMultiplexer(multiplexer),
       };
-      const found = userPlaneNads.length > 0 || components.some(running);
-      return found
-        ? pass(
-            `user-plane networking deployed: ${userPlaneNads.length} attachment(s) of type ${userPlaneCniTypes.join('/')}, ${components.filter(running).length} component pod(s)`,
-            evidence,
-          )
-        : fail(
-            'CNI plugins supporting DPDK, VPP or SR-IOV deployed (e.g. sriov or userspace CNI attachments)',
-            'no attachment of a user-plane CNI type and no SR-IOV CNI, userspace CNI, VPP or DPDK component pod',
-            evidence,
-          );
+      const observations: UserPlaneObservation[] = [];
+      if (offered.usable.length > 0) {
+        const ns = await ctx.ns();
+        for (const [i, network] of offered.usable.slice(0, 3).entries()) {
+          const o = await attachUserPlane(ctx, ns, network, `user-plane-${i}`);
+          observations.push(o);
+          if (deviceSeen(o)) break;
+        }
+      }
+      return judgeUserPlane(offered, observations, evidence);
     },
   );
 

@@ -88,6 +88,7 @@ export interface NetworkAttachmentDefinition {
   namespace: string;
   name: string;
   config: string;
+  annotations: Record<string, string>;
 }
 
 export async function listNetworkAttachments(
@@ -99,12 +100,16 @@ export async function listNetworkAttachments(
     version: NAD_VERSION,
     plural: NAD_PLURAL,
   })) as {
-    items?: { metadata?: { namespace?: string; name?: string }; spec?: { config?: string } }[];
+    items?: {
+      metadata?: { namespace?: string; name?: string; annotations?: Record<string, string> };
+      spec?: { config?: string };
+    }[];
   };
   return (list.items ?? []).map((item) => ({
     namespace: item.metadata?.namespace ?? '',
     name: item.metadata?.name ?? '',
     config: item.spec?.config ?? '',
+    annotations: item.metadata?.annotations ?? {},
   }));
 }
 

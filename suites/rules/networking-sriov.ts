@@ -1,8 +1,11 @@
 /**
- * Shared by ra2.ch.003 and ra2.ntw.008: VFs exist in the node OS and the
- * SR-IOV device plugin advertises them, so each worker shows a VF resource
- * with allocatable > 0, and the plugin's pods run.
+ * ra2.ntw.008 (and the sentence ra2.ch.003 shows): VFs exist in the node OS
+ * and the SR-IOV device plugin advertises them, so each worker that hosts
+ * network-intensive workloads (labelled with the profile, else every worker)
+ * shows a VF resource with allocatable > 0, and the plugin's pods run.
  */
+import type { V1Node } from '@kubernetes/client-node';
+import { hasProfile, networkIntensiveLabel } from '../../catalog/profiles.js';
 import type { CheckContext } from '../../helpers/framework/context.js';
 import { fail, pass, type Verdict } from '../../helpers/framework/result.js';
 import { findComponentPods, formatComponentPod } from '../../helpers/k8s/components.js';
@@ -19,15 +22,28 @@ const sriovDevicePluginPattern = /sriov-?(network-)?device-plugin|sriovdp/i;
 
 /** What the SR-IOV rows observe, in one sentence. */
 export const sriovObserves =
-  'Reads the workers’ allocatable extended resources for SR-IOV VF resources (named in the SR-IOV device plugin’s sriovdp-config ConfigMap, or with "sriov" in their name) and looks for SR-IOV device plugin pods; VFs that no device plugin advertises are not visible through the API.';
+  'Reads the allocatable extended resources of the workers labelled network-intensive (every worker when none is) for SR-IOV VF resources (named in the SR-IOV device plugin’s sriovdp-config ConfigMap, or with "sriov" in their name) and looks for SR-IOV device plugin pods; VFs that no device plugin advertises are not visible through the API.';
+
+/** The workers labelled network-intensive; every worker when none is labelled. */
+export function networkIntensiveWorkers(all: readonly V1Node[]): {
+  nodes: V1Node[];
+  chosenBy: string;
+} {
+  const ws = workers(all);
+  const labelled = ws.filter((n) => hasProfile(n, 'network-intensive'));
+  return labelled.length > 0
+    ? { nodes: labelled, chosenBy: `workers labelled ${networkIntensiveLabel}=true` }
+    : { nodes: ws, chosenBy: `every worker (none is labelled ${networkIntensiveLabel}=true)` };
+}
 
 export async function sriovAdvertised(ctx: CheckContext, expected: string): Promise<Verdict> {
-  const nodes = workers(await listNodes(ctx.cluster.core));
+  const { nodes, chosenBy } = networkIntensiveWorkers(await listNodes(ctx.cluster.core));
   const configured = await sriovConfiguredNames(ctx.cluster.core);
   const vfs = sriovResources(extendedResources(nodes), configured);
   const plugins = await findComponentPods(ctx.cluster.core, sriovDevicePluginPattern);
   const perNode = byNode(nodes, vfs);
   const evidence = {
+    judgedNodes: chosenBy,
     configuredResourceNames: configured,
     vfResourcesByWorker: perNode,
     devicePluginPods: plugins.map(formatComponentPod),
@@ -43,7 +59,7 @@ export async function sriovAdvertised(ctx: CheckContext, expected: string): Prom
       evidence,
     );
   return pass(
-    `every worker advertises SR-IOV VFs (${Object.values(perNode).flat().join('; ')})`,
+    `every network-intensive worker advertises SR-IOV VFs (${Object.values(perNode).flat().join('; ')})`,
     evidence,
   );
 }
