@@ -3,7 +3,7 @@
  * way to take a node away and bring it back, which failover probes need. Works
  * only where nodes are kind containers: their providerID is kind://docker/CLUSTER/NAME.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { V1Node } from '@kubernetes/client-node';
 
 const kindProviderPrefix = 'kind://docker/';
@@ -22,13 +22,35 @@ export function kindContainersOf(nodes: readonly V1Node[]): string[] | undefined
   return containers as string[];
 }
 
+/**
+ * dockerode (and its SSH/HTTP stack) is loaded on first use, never at import:
+ * only this kind-only disruptive probe needs it, so a normal run does not pay
+ * for it in start-up time or memory.
+ */
+async function newDockerClient(): Promise<Docker> {
+  const { default: DockerClient } = await import('dockerode');
+  return new DockerClient();
+}
+
 export class KindNodeJig {
-  constructor(private readonly docker: Docker = new Docker()) {}
+  private client?: Promise<Docker>;
+
+  constructor(docker?: Docker) {
+    if (docker) this.client = Promise.resolve(docker);
+  }
+
+  private docker(): Promise<Docker> {
+    return (this.client ??= newDockerClient());
+  }
+
+  private async container(name: string): Promise<Docker.Container> {
+    return (await this.docker()).getContainer(name);
+  }
 
   /** True when the Docker API answers: without it, no node can be stopped. */
   async reachable(): Promise<boolean> {
     try {
-      await this.docker.ping();
+      await (await this.docker()).ping();
       return true;
     } catch {
       return false;
@@ -36,27 +58,28 @@ export class KindNodeJig {
   }
 
   async isRunning(container: string): Promise<boolean> {
-    const info = await this.docker.getContainer(container).inspect();
+    const info = await (await this.container(container)).inspect();
     return info.State.Running;
   }
 
   /** Stops the node container, as a node failure would: systemd inside gets its stop signal. */
   async stop(container: string, graceSeconds = 10): Promise<void> {
-    await this.docker.getContainer(container).stop({ t: graceSeconds });
+    await (await this.container(container)).stop({ t: graceSeconds });
   }
 
   /** Freezes every process of the node (the node hangs, but keeps its address and state). */
   async pause(container: string): Promise<void> {
-    await this.docker.getContainer(container).pause();
+    await (await this.container(container)).pause();
   }
 
   async unpause(container: string): Promise<void> {
-    const info = await this.docker.getContainer(container).inspect();
-    if (info.State.Paused) await this.docker.getContainer(container).unpause();
+    const handle = await this.container(container);
+    const info = await handle.inspect();
+    if (info.State.Paused) await handle.unpause();
   }
 
   async start(container: string): Promise<void> {
     if (await this.isRunning(container)) return;
-    await this.docker.getContainer(container).start();
+    await (await this.container(container)).start();
   }
 }
