@@ -61,7 +61,12 @@ import {
   masqueradeSettings,
   sourceSeenByNode,
 } from '../helpers/probes/host-network.js';
-import { removeLinkFromNode, type LinkRemoval } from '../helpers/probes/node-links.js';
+import {
+  deletePodAndWait,
+  removeLinkFromNode,
+  type LinkRemoval,
+} from '../helpers/probes/node-links.js';
+import { reservationsLeft } from '../helpers/probes/whereabouts.js';
 import { sleeperPod } from '../helpers/probes/pod.js';
 import { attachUserPlane, type UserPlaneObservation } from '../helpers/probes/user-plane.js';
 import {
@@ -758,7 +763,7 @@ export default defineSuite('networking', (spec) => {
     {
       kind: 'probe',
       observes:
-        'Starts two pods on different workers attached to one macvlan network with whereabouts IPAM, compares the secondary addresses in their network-status and connects between them over it; the IPAM plugin is the one the probe configures, not one found in the cluster.',
+        'Starts two pods on different workers attached to one macvlan network with whereabouts IPAM, compares the secondary addresses in their network-status and connects between them over it, then deletes them and reads whereabouts’ IPPools and reservations for addresses still held for them; the IPAM plugin is the one the probe configures, not one found in the cluster.',
     },
     async (ctx) => {
       const multiplexer = await findMultiplexer(ctx);
@@ -793,6 +798,18 @@ export default defineSuite('networking', (spec) => {
         );
       const attempt = await tryConnect(ns.pods, 'client', serverIp, NETEXEC_PORT);
       evidence.attempt = attempt;
+      // The probe's pods go; whereabouts must free their addresses with them.
+      for (const pod of ['server', 'client']) await deletePodAndWait(ctx, ns, pod);
+      const reservations = await reservationsLeft(ctx, ns.name, ctx.timeouts.serviceEndpoints);
+      evidence.whereaboutsReservationsAfterDelete = reservations.notRead
+        ? `not read: ${reservations.notRead}`
+        : reservations.left.length === 0
+          ? `none left for ${ns.name} (looked after ${reservations.waitedMs} ms)`
+          : reservations.left;
+      if (reservations.left.length > 0)
+        ctx.log(
+          `whereabouts reservations left after the pods were deleted: ${reservations.left.join('; ')}`,
+        );
       return attempt.reachable
         ? pass(
             `pods on ${pair.serverNode} and ${pair.clientNode} got distinct secondary addresses ${serverIp}, ${clientIp} and connected over them`,

@@ -10,6 +10,7 @@ import type { ExecResult } from '../../helpers/k8s/exec.js';
 import { nodeNetAdminPod, removeLink } from '../../helpers/probes/node-links.js';
 import { networkStatusAnnotation } from '../../helpers/probes/network-attachment.js';
 import { podsWithAttachments } from '../../suites/rules/networking-attachments.js';
+import { reservationsOf } from '../../helpers/probes/whereabouts.js';
 
 const ctx = { labels: { run: 'r1' }, probeImage: 'probe:1' } as unknown as CheckContext;
 const node: V1Node = { metadata: { name: 'w1', labels: { 'kubernetes.io/hostname': 'w1' } } };
@@ -105,5 +106,37 @@ describe('ra2.app.006 pods to judge', () => {
     expect(podsWithAttachments(pods)).to.deep.equal([
       { pod: 'ns/attached', attachments: ['ns/ni-net1 (net1)'] },
     ]);
+  });
+});
+
+describe('whereabouts reservations left by a check (ra2.ntw.015)', () => {
+  it('lists IPPool allocations and overlapping reservations naming a pod of the namespace only', () => {
+    const pools = [
+      {
+        metadata: { namespace: 'kube-system', name: '198.18.16.0-24' },
+        spec: {
+          range: '198.18.16.0/24',
+          allocations: {
+            '1': { podref: 'ra2-ntw-015-x/server' },
+            '2': { podref: 'other/app' },
+          },
+        },
+      },
+    ];
+    const overlapping = [
+      {
+        metadata: { namespace: 'kube-system', name: '198.18.16.1' },
+        spec: { podref: 'ra2-ntw-015-x/server' },
+      },
+      {
+        metadata: { namespace: 'kube-system', name: '198.18.16.2' },
+        spec: { podref: 'other/app' },
+      },
+    ];
+    expect(reservationsOf('ra2-ntw-015-x', pools, overlapping)).to.deep.equal([
+      'IPPool kube-system/198.18.16.0-24 (198.18.16.0/24) offset 1: ra2-ntw-015-x/server',
+      'OverlappingRangeIPReservation kube-system/198.18.16.1: ra2-ntw-015-x/server',
+    ]);
+    expect(reservationsOf('ra2-ntw-015-x', [], [])).to.deep.equal([]);
   });
 });
