@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the add-on binaries from their Go modules: etcd, CoreDNS, crictl, kube-router,
-# local-path-provisioner, and the pause process (C, from the Kubernetes module).
+# local-path-provisioner, and the pause process (C, from the Kubernetes module). With `newest`:
+# only the etcd, CoreDNS and pause of KUBERNETES_VERSION_NEWEST (the rest is shared by both nodes).
 source "$(dirname "$0")/lib/common.sh"
+[[ ${1:-} == newest ]] && use_newest_kubernetes
 
 # go_install NAME PACKAGE@VERSION: modules without replace directives install as they are.
 go_install() {
@@ -16,7 +18,8 @@ build_etcd() {
   local dir; dir=$(cache_dir "etcd-$ETCD_VERSION")
   [[ -x "$dir/etcd" && -x "$dir/etcdctl" ]] && return
   log "building etcd and etcdctl $ETCD_VERSION"
-  (cd "$TESTBED_DIR/go/etcd" \
+  require_pinned "$TESTBED_DIR/go/$ETCD_MODULE" go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+  (cd "$TESTBED_DIR/go/$ETCD_MODULE" \
     && go build -trimpath -ldflags "-s -w" -o "$dir/etcd" go.etcd.io/etcd/server/v3 \
     && go build -trimpath -ldflags "-s -w" -o "$dir/etcdctl" go.etcd.io/etcd/etcdctl/v3)
 }
@@ -41,7 +44,7 @@ build_kube_router() {
 build_pause() {
   local dir src; dir=$(cache_dir "pause-$PAUSE_VERSION")
   [[ -x "$dir/pause" ]] && return
-  src=$(cd "$TESTBED_DIR/go/k8s" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c
+  src=$(cd "$TESTBED_DIR/go/$K8S_MODULE" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c
   [[ -f "$src" ]] || die "pause.c not found in the Kubernetes module ($src)"
   log "building pause $PAUSE_VERSION"
   gcc -Os -Wall -Werror -static -DVERSION="v$PAUSE_VERSION-ra2" -o "$dir/pause" "$src"
@@ -50,8 +53,10 @@ build_pause() {
 
 build_etcd
 go_install coredns "github.com/coredns/coredns@$COREDNS_VERSION"
-go_install crictl "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
-build_kube_router
-go_install local-path-provisioner "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"
 build_pause
+if [[ $K8S_MODULE == k8s ]]; then
+  go_install crictl "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
+  build_kube_router
+  go_install local-path-provisioner "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"
+fi
 log "add-on binaries ready"

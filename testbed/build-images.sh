@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds every container image the test bed runs, from the binaries in the cache and the
 # Debian base images, under the exact names kubeadm and kind ask for, so nothing is pulled.
+# With `newest`: only the control plane, etcd, CoreDNS and pause of KUBERNETES_VERSION_NEWEST.
 source "$(dirname "$0")/lib/common.sh"
+[[ ${1:-} == newest ]] && use_newest_kubernetes
 KUBE_BIN=$(cache_dir "kubernetes-$KUBERNETES_VERSION")
 ETCD_TAG="${ETCD_VERSION#v}-0"
 
@@ -16,6 +18,7 @@ image "registry.k8s.io/kube-proxy:$KUBERNETES_VERSION" "$NET" "" "$KUBE_BIN/kube
 image "registry.k8s.io/etcd:$ETCD_TAG" "$TINY" "" "$(cache_dir "etcd-$ETCD_VERSION")/etcd" "$(cache_dir "etcd-$ETCD_VERSION")/etcdctl"
 image "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$TINY" /usr/local/bin/coredns "$(cache_dir "coredns-$COREDNS_VERSION")/coredns"
 image "registry.k8s.io/pause:$PAUSE_VERSION" "$TINY" /usr/local/bin/pause "$(cache_dir "pause-$PAUSE_VERSION")/pause"
+[[ $K8S_MODULE == k8s ]] || exit 0   # the newest node shares every other image
 image "$IMAGE_PREFIX/kube-router:$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD" "$NET" /usr/local/bin/kube-router \
   "$(cache_dir "kube-router-$KUBE_ROUTER_VERSION-$KUBE_ROUTER_BUILD")/kube-router"
 image "$IMAGE_PREFIX/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION" "$TINY" "" \

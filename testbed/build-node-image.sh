@@ -2,11 +2,23 @@
 # Assembles the kind node image: the node-base rootfs, kind's base-image files from the kind
 # module, the Kubernetes binaries, the default CNI and storage manifests, and every image the
 # cluster runs preloaded into containerd's k8s.io namespace, so that no node ever pulls.
+# With `newest`: the node of KUBERNETES_VERSION_NEWEST, on containerd 2 and runc built from their
+# modules (build-containerd.sh) with the files of testbed/node-newest/ (see there).
 source "$(dirname "$0")/lib/common.sh"
+KUBEADM_MIGRATOR="$(cache_dir "kubernetes-$KUBERNETES_VERSION")/kubeadm"
+newest=
+[[ ${1:-} == newest ]] && use_newest_kubernetes && newest=1
 KUBE_BIN=$(cache_dir "kubernetes-$KUBERNETES_VERSION")
+CONTAINERD_BIN=$(cache_dir "containerd-$CONTAINERD_VERSION") RUNC_BIN=$(cache_dir "runc-$RUNC_VERSION")
+# newest_inputs: what only the newest node is made of (its files, containerd, runc, the migrating kubeadm).
+newest_inputs() {
+  [[ -n $newest ]] || return 0
+  cat "$TESTBED_DIR"/node-newest/*
+  stat -L -c '%n %s %Y' "$CONTAINERD_BIN"/{containerd,containerd-shim-runc-v2,ctr} "$RUNC_BIN/runc" "$KUBEADM_MIGRATOR"
+}
 # The image is labelled with a fingerprint of everything it is made of (pinned versions, manifests,
 # this script, the preloaded images' IDs), so a change to any of them rebuilds it.
-fingerprint=$({ cat "$TESTBED_DIR/versions.env" "$TESTBED_DIR"/manifests/*.yaml "$0"
+fingerprint=$({ cat "$TESTBED_DIR/versions.env" "$TESTBED_DIR"/manifests/*.yaml "$0" && newest_inputs
   preloaded_images | xargs docker image inspect -f '{{.Id}}'; } | sha256sum | cut -c1-16) \
   || die "a preloaded image is missing: run testbed/build-images.sh first"
 if [[ $(docker image inspect -f '{{index .Config.Labels "ra2.testbed/inputs"}}' "$NODE_IMAGE" 2>/dev/null) == "$fingerprint" \
@@ -30,14 +42,33 @@ cp "$TESTBED_DIR/manifests/local-path-storage.yaml" "$ctx/manifests/default-stor
 sed -i -e '/^\[proxy_plugins/,/^$/d' -e "s#sandbox_image = .*#sandbox_image = \"registry.k8s.io/pause:$PAUSE_VERSION\"#" \
   -e 's#restrict_oom_score_adj = false#restrict_oom_score_adj = true#' \
   "$ctx/files/etc/containerd/config.toml"
+# Debian's containerd and runc stay on the node image of KUBERNETES_VERSION; the newest one gets
+# containerd 2 and runc at kind's paths (/usr/local/bin, /usr/local/sbin) and Debian's paths link to
+# them, its configuration in containerd 2's format, and kubeadm behind the v1beta3 migration.
+runtime_step='ln -sf /usr/bin/containerd /usr/local/bin/containerd && ln -sf /usr/sbin/runc /usr/local/sbin/runc'
+if [[ -n $newest ]]; then
+  mkdir -p "$ctx/runtime/usr/local/bin" "$ctx/runtime/usr/local/sbin" "$ctx/runtime/usr/local/lib/ra2"
+  cp "$CONTAINERD_BIN"/{containerd,containerd-shim-runc-v2,ctr} "$ctx/runtime/usr/local/bin/"
+  cp "$RUNC_BIN/runc" "$ctx/runtime/usr/local/sbin/"
+  mv "$ctx/bin/kubeadm" "$ctx/runtime/usr/local/lib/ra2/kubeadm"
+  cp "$KUBEADM_MIGRATOR" "$ctx/runtime/usr/local/lib/ra2/kubeadm-migrate"
+  cp "$TESTBED_DIR/node-newest/kubeadm" "$ctx/bin/kubeadm"
+  sed "s#@SANDBOX_IMAGE@#registry.k8s.io/pause:$PAUSE_VERSION#" "$TESTBED_DIR/node-newest/containerd-config.toml" \
+    > "$ctx/files/etc/containerd/config.toml"
+  runtime_step='for f in containerd containerd-shim-runc-v2 ctr; do ln -sf /usr/local/bin/$f /usr/bin/$f; done \
+ && ln -sf /usr/local/sbin/runc /usr/sbin/runc && chmod 755 /usr/local/lib/ra2/* /usr/local/sbin/runc \
+ && containerd --version | grep -qwF '"$CONTAINERD_VERSION"' && runc --version'
+fi
+mkdir -p "$ctx/runtime"
 cat > "$ctx/Dockerfile" <<DOCKERFILE
 FROM $IMAGE_PREFIX/node-base:$DEBIAN_SUITE
 COPY files/ /
+COPY runtime/ /
 COPY bin/kubeadm bin/kubelet bin/kubectl /usr/bin/
 COPY bin/crictl /usr/local/bin/
 COPY manifests/ /kind/manifests/
 RUN chmod 755 /usr/local/bin/* /kind/bin/* /usr/bin/kubeadm /usr/bin/kubelet /usr/bin/kubectl \\
- && ln -sf /usr/bin/containerd /usr/local/bin/containerd && ln -sf /usr/sbin/runc /usr/local/sbin/runc \\
+ && $runtime_step \\
  && mkdir -p /opt/cni/bin /etc/cni/net.d /etc/kubernetes/manifests /var/local-path-provisioner \\
  && cp -a /usr/lib/cni/* /opt/cni/bin/ \\
  && rm -f /lib/systemd/system/sysinit.target.wants/systemd-tmpfiles-setup.service \\

@@ -10,7 +10,13 @@ config="${RA2_KIND_CONFIG_DIR:-$REPO_DIR/kind-configs}/$name.yaml"
 cluster=$(awk '/^name:/ {print $2; exit}' "$config")
 KUBECONFIG_DIR=${RA2_KUBECONFIG_DIR:-$REPO_DIR/.testbed}
 kubeconfig="$KUBECONFIG_DIR/$cluster.kubeconfig"
-image=${NODE_IMAGE_OVERRIDE:-$NODE_IMAGE}
+# A definition may name its node image (`image:` on its nodes, one for all: the ha bed runs the newest
+# minor's node); otherwise the node of KUBERNETES_VERSION. kind's --image applies it to every node.
+config_image=$(awk '$1 == "image:" {print $2; exit}' "$config")
+image=${NODE_IMAGE_OVERRIDE:-${config_image:-$NODE_IMAGE}}
+# The cluster's Kubernetes version, for a kubectl within its skew: the test bed node image's tag.
+kube_version=$KUBERNETES_VERSION
+[[ $image == "$IMAGE_PREFIX/node:"* ]] && kube_version=${image##*:}
 # Huge pages each definition needs reserved on the host (the network-intensive bed asks for some).
 min_hugepages=$(awk '/^# ra2-testbed: min-hugepages=/ {split($0, a, "="); print a[2]}' "$config")
 # Add-on sets installed after the cluster settles (network-intensive: testbed/ni/install.sh).
@@ -103,7 +109,7 @@ down() {
 }
 
 case "$action" in
-  up) use_pinned_kubectl; up ;;
+  up) use_pinned_kubectl "$kube_version"; up ;;
   down) down ;;
   kubeconfig) echo "$kubeconfig" ;;
   *) die "usage: cluster.sh up|down|kubeconfig NAME" ;;

@@ -11,7 +11,7 @@ SHIM=/usr/local/libexec/ra2-runc-shim
 
 install_packages() {
   local missing=()
-  for pkg in docker.io debootstrap jq iproute2 iptables; do
+  for pkg in docker.io debootstrap jq iproute2 iptables gcc libseccomp-dev pkg-config; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return

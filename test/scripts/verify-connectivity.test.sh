@@ -62,6 +62,7 @@ expect_success "an exec failure between blocked observations starts the count ag
   in_verify curl:28 exec-fail curl:28 -- blocked_then_count $ENOUGH
 expect_success "exec always failing: never blocked; says it could not observe" "rc=1 not observed: kubectl exec" \
   in_verify exec-fail -- blocked_then_count 2
+# 10 s: the answer must come within the deadline; 2 s ran out before the second observation under load 80.
 expect_success "a single blocked observation then answers: not blocked" "rc=1 reached" \
-  in_verify curl:28 curl:0:server -- blocked_then_count 2
+  in_verify curl:28 curl:0:server -- blocked_then_count 10
 finish

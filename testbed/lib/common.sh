@@ -18,6 +18,18 @@ NODE_IMAGE="$IMAGE_PREFIX/node:$KUBERNETES_VERSION"
 # The suite's default probe image, under upstream's name (agnhost built from the pinned module, on
 # a busybox userland like upstream's Alpine); preloaded, so no node pulls it.
 PROBE_IMAGE="registry.k8s.io/e2e-test-images/agnhost:$AGNHOST_VERSION"
+# The wrapper modules (testbed/go/) the Kubernetes commands and etcd are built from.
+K8S_MODULE=k8s ETCD_MODULE=etcd
+
+# use_newest_kubernetes: what a build script's `newest` argument selects: the node of the newest
+# minor (KUBERNETES_VERSION_NEWEST, containerd 2) and the etcd, CoreDNS and pause its kubeadm asks
+# for. The test bed's kubectl (KUBECTL_DIR) stays the one of KUBERNETES_VERSION.
+use_newest_kubernetes() {
+  KUBERNETES_VERSION=$KUBERNETES_VERSION_NEWEST ETCD_VERSION=$ETCD_VERSION_NEWEST
+  COREDNS_VERSION=$COREDNS_VERSION_NEWEST PAUSE_VERSION=$PAUSE_VERSION_NEWEST
+  K8S_MODULE=k8s-newest ETCD_MODULE=etcd-newest
+  NODE_IMAGE="$IMAGE_PREFIX/node:$KUBERNETES_VERSION"
+}
 
 # Images preloaded into every node: the control plane, the add-ons and the suite's probe image.
 preloaded_images() {
@@ -48,18 +60,21 @@ require_pinned() {
 log() { printf '[testbed] %s\n' "$*" >&2; }
 die() { printf 'testbed: %s\n' "$*" >&2; exit 1; }
 
-# use_pinned_kubectl: puts the test bed's kubectl first on PATH and logs its version; dies when it
-# is not built or reports another version, so a host kubectl (of any version) is never used instead.
+# use_pinned_kubectl [VERSION]: puts the test bed's kubectl of VERSION (default KUBERNETES_VERSION; a
+# cluster's own version, so that kubectl is never outside its +-1 minor skew: the ha bed runs
+# KUBERNETES_VERSION_NEWEST) first on PATH and logs its version; dies when it is not built or reports
+# another version, so a host kubectl (of any version) is never used instead.
 use_pinned_kubectl() {
-  local version
-  [[ -x "$KUBECTL_DIR/kubectl" ]] \
-    || die "kubectl $KUBERNETES_VERSION is not built ($KUBECTL_DIR/kubectl): run testbed/build-k8s-binaries.sh (make images)"
-  [[ ":$PATH:" == ":$KUBECTL_DIR:"* ]] || export PATH="$KUBECTL_DIR:$PATH"
+  local want=${1:-$KUBERNETES_VERSION} dir=$KUBECTL_DIR version
+  [[ $want == "$KUBERNETES_VERSION" ]] || dir="$CACHE_ROOT/kubernetes-$want"
+  [[ -x "$dir/kubectl" ]] \
+    || die "kubectl $want is not built ($dir/kubectl): run testbed/build-all.sh (make images)"
+  [[ ":$PATH:" == ":$dir:"* ]] || export PATH="$dir:$PATH"
   version=$(kubectl version --client -o json | jq -r '.clientVersion.gitVersion // empty') \
-    || die "$KUBECTL_DIR/kubectl version --client failed"
-  [[ $version == "$KUBERNETES_VERSION" ]] \
-    || die "$KUBECTL_DIR/kubectl reports version '${version}', not $KUBERNETES_VERSION: rebuild it (testbed/build-k8s-binaries.sh)"
-  log "kubectl $version ($KUBECTL_DIR/kubectl)"
+    || die "$dir/kubectl version --client failed"
+  [[ $version == "$want" ]] \
+    || die "$dir/kubectl reports version '${version}', not $want: rebuild it (testbed/build-all.sh)"
+  log "kubectl $version ($dir/kubectl)"
 }
 
 # Retry an infrastructure step that is known to be slow to settle (never an assertion).
