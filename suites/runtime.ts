@@ -6,8 +6,9 @@
  * groups, capabilities, no-new-privileges, seccomp, read-only root, memory
  * limit) and a script in it reads what the runtime actually applied. CRI use
  * is observed per node: every node reports a CRI runtime, and a pod pinned to
- * each Ready, schedulable node runs to completion, which only happens when the
- * kubelet can drive that runtime through the CRI.
+ * a sample of the Ready, schedulable nodes (one per role/profile/zone/instance
+ * type; every one with --all-nodes) runs to completion, which only happens
+ * when the kubelet can drive that runtime through the CRI.
  */
 import type { V1Node } from '@kubernetes/client-node';
 import { restrictedPod } from '../helpers/probes/pod.js';
@@ -15,6 +16,7 @@ import { runToCompletion } from '../helpers/probes/pod-completion.js';
 import { pinToNode, toleratingEveryTaint } from '../helpers/probes/tweaks.js';
 import { readKubeletConfigs } from '../helpers/k8s/kubelet-config.js';
 import { isReady, listNodes, nodeName } from '../helpers/k8s/nodes.js';
+import { defaultProbeConcurrency, mapBounded, sampleNodes } from '../helpers/probes/node-sample.js';
 import {
   readOciReport,
   runtimeFeaturePod,
@@ -23,6 +25,7 @@ import {
 import { defineSuite } from '../helpers/framework/registry.js';
 import { fail, pass } from '../helpers/framework/result.js';
 import { judgeRuntimeFeatures, parseRuntimeVersion } from './rules/oci.js';
+import { profileLabelOf } from './rules/node-groups.js';
 
 export default defineSuite('runtime', (spec) => {
   spec(
@@ -67,36 +70,38 @@ export default defineSuite('runtime', (spec) => {
     {
       kind: 'probe',
       observes:
-        "Reads each node's container runtime (status.nodeInfo.containerRuntimeVersion, matched against containerd, CRI-O and cri-dockerd) and the kubelet's runtime endpoint, and runs a pod to completion on each Ready, schedulable node through the kubelet.",
+        "Reads each node's container runtime (status.nodeInfo.containerRuntimeVersion, matched against containerd, CRI-O and cri-dockerd); on one Ready, schedulable node per role/profile/zone/instance-type (every one with --all-nodes) reads the kubelet's runtime endpoint and runs a pod to completion through the kubelet.",
     },
     async (ctx) => {
       const nodes = await listNodes(ctx.cluster.core);
+      // Every node's runtime is read from the API; the kubelet's endpoint and a pod run
+      // on a sample (every node with --all-nodes), a bounded number at a time.
+      const runnable = (n: V1Node) => isReady(n) && !n.spec?.unschedulable;
+      const sample = sampleNodes(nodes.filter(runnable), {
+        allNodes: ctx.allNodes,
+        profileOf: profileLabelOf,
+      });
       const endpoints = new Map(
-        (await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName))).map((r) => [
+        (await readKubeletConfigs(ctx.cluster.core, sample.nodes.map(nodeName))).map((r) => [
           r.node,
           'config' in r
             ? (r.config.containerRuntimeEndpoint ?? '(default)')
             : `(unreadable: ${r.error})`,
         ]),
       );
-      const runnable = (n: V1Node) => isReady(n) && !n.spec?.unschedulable;
       const ns = await ctx.ns();
-      const runs = await Promise.all(
-        nodes
-          .filter(runnable)
-          .map((node, i) =>
-            runToCompletion(
-              ctx,
-              ns,
-              restrictedPod(ctx, `cri-${i}`, [
-                'sh',
-                '-c',
-                'echo ran on $(cat /proc/sys/kernel/hostname)',
-              ]),
-              pinToNode(node),
-              toleratingEveryTaint,
-            ).then((run) => ({ node: nodeName(node), ...run })),
-          ),
+      const runs = await mapBounded(sample.nodes, defaultProbeConcurrency, (node, i) =>
+        runToCompletion(
+          ctx,
+          ns,
+          restrictedPod(ctx, `cri-${i}`, [
+            'sh',
+            '-c',
+            'echo ran on $(cat /proc/sys/kernel/hostname)',
+          ]),
+          pinToNode(node),
+          toleratingEveryTaint,
+        ).then((run) => ({ node: nodeName(node), ...run })),
       );
       const perNode = nodes.map((node) => {
         const runtime = node.status?.nodeInfo?.containerRuntimeVersion ?? '';
@@ -120,12 +125,14 @@ export default defineSuite('runtime', (spec) => {
                 log: run.log,
                 described: run.described,
               }
-            : 'not run (node not Ready or unschedulable)',
+            : runnable(node)
+              ? 'not run (not in the sample; --all-nodes runs one on every node)'
+              : 'not run (node not Ready or unschedulable)',
           problems,
         };
       });
       const failing = perNode.filter((n) => n.problems.length > 0);
-      const evidence = { nodes: perNode };
+      const evidence = { sample: sample.note, nodes: perNode };
       if (runs.length === 0) {
         return fail(
           'a Ready, schedulable node to run a pod on',
@@ -135,7 +142,7 @@ export default defineSuite('runtime', (spec) => {
       }
       return failing.length === 0
         ? pass(
-            `every node runs a CRI runtime (${[...new Set(perNode.map((n) => n.containerRuntimeVersion))].join(', ')}) and ran a probe pod to completion on ${runs.length} node(s)`,
+            `every node runs a CRI runtime (${[...new Set(perNode.map((n) => n.containerRuntimeVersion))].join(', ')}) and ran a probe pod to completion on ${runs.length} node(s) (${sample.note})`,
             evidence,
           )
         : fail(
