@@ -35,7 +35,11 @@ RUN set -e; \
       echo "node_modules/ holds development dependencies; stage it with npm ci --omit=dev" >&2; exit 1; \
     fi; \
     rm -rf dist/test; \
-    find dist -name '*.map' -delete
+    find dist -name '*.map' -delete; \
+    # Type declarations, source maps and Markdown are never read at run time:
+    # about 44 MB of the production node_modules/ (30 MB of .d.ts alone).
+    find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \
+      -o -name '*.map' -o -name '*.md' \) -delete
 
 FROM ${NODE_IMAGE}
 LABEL org.opencontainers.image.title="ra2-conformance" \
