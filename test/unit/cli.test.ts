@@ -37,10 +37,10 @@ describe('ra2 CLI', () => {
     for (const timeout of ['90', '90s', '1m30s', '2h', '500ms']) {
       const io = capture();
       const code = await run(
-        ['run', '--profile', 'basic', '--focus', 'ra2.ch.004', '--timeout', timeout],
+        ['run', '--profile', 'basic', '--focus', 'ra2.k8s.001', '--timeout', timeout],
         io.streams,
       );
-      expect(code, timeout).to.equal(3); // ra2.ch.004 without an attestation: incomplete
+      expect(code, timeout).to.equal(3); // ra2.k8s.001 without an attestation: incomplete
     }
   });
 
@@ -74,7 +74,7 @@ describe('ra2 CLI', () => {
         '--profile',
         'basic',
         '--focus',
-        'ra2.ch.004,ra2.ntw.008,ra2.ntw.010,ra2.ntw.012,ra2.app.008',
+        'ra2.k8s.001,ra2.ntw.008,ra2.ntw.010,ra2.ntw.012,ra2.app.008',
         '--kubeconfig',
         '/nonexistent/kubeconfig',
       ],
@@ -82,11 +82,11 @@ describe('ra2 CLI', () => {
     );
     expect(code).to.equal(3);
     expect(io.out.join(''))
-      .to.contain('[ra2.ch.004]')
+      .to.contain('[ra2.k8s.001]')
       .and.to.contain('disruptive; pass --disruptive')
       .and.to.match(/0 passed, 0 failed, 5 skipped/)
       .and.to.match(/0 verified, 0 attested, 0 failed, 3 not applicable, 2 not observed/)
-      .and.to.match(/MUST rows not observed:\n {2}ra2\.ch\.004: not observable/)
+      .and.to.match(/MUST rows not observed:\n {2}ra2\.k8s\.001: not observable/)
       .and.to.match(/Outcome: incomplete \(exit 3\)[^\n]*\n$/);
   });
 });
