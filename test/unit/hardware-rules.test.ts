@@ -59,17 +59,20 @@ block.sr0=rotational:1 removable:1 virtual:0
 block.dm-0=rotational:1 removable:0 virtual:1
 `;
 
-/** Read on a kind node of this test bed (a container on a VM): no NIC with a device link. */
+/** Read on a kind node of this test bed (ra2-hw-worker, a container on a VM): no NIC with a device link. */
 const kindNode = `
 hypervisorflag=1
-vendor=QEMU
-product=Standard PC (i440FX + PIIX, 1996)
+vendor=
+product=
+container:/.dockerenv=
 container:/run/systemd/container=docker
 smt.active=0
 smt.control=notsupported
-${topology(2, 1, 1)}
+cpu.cpu0=0 0
+cpu.cpu1=0 1
+block.loop0=rotational:0 removable:0 virtual:1
 block.vda=rotational:1 removable:0 virtual:0
-block.loop0=rotational:1 removable:0 virtual:1
+block.zram0=rotational:0 removable:0 virtual:1
 `;
 
 const probed = (node: string, output: string, providerID?: string): ProbedNode => ({
@@ -113,6 +116,7 @@ describe('hardware rows (suites/rules/hardware.ts)', () => {
     expect(good.cpus).to.have.length(96);
     expect(good.smtActive).to.equal(true);
     expect(parseHardwareReport(kindNode).containerMarkers).to.deep.equal([
+      '/.dockerenv: ',
       '/run/systemd/container: docker',
     ]);
     expect(
@@ -126,7 +130,7 @@ describe('hardware rows (suites/rules/hardware.ts)', () => {
       'container',
     );
     expect(machineKindOf(undefined, parseHardwareReport(kindNode)).kind).to.equal('container');
-    const vm = kindNode.replace(/container:.*\n/, '');
+    const vm = kindNode.replace(/container:.*\n/g, '');
     expect(machineKindOf('openstack:///x', parseHardwareReport(vm))).to.deep.include({
       kind: 'virtual machine',
     });
@@ -158,7 +162,7 @@ describe('hardware rows (suites/rules/hardware.ts)', () => {
   }
 
   it('a failing bare-metal node fails the row even next to an unobservable VM', () => {
-    const vm = probed('vm', kindNode.replace(/container:.*\n/, ''));
+    const vm = probed('vm', kindNode.replace(/container:.*\n/g, ''));
     const verdict = verdictOn(nicPortCount, vm, probed('weak', weakServer));
     expect(verdict.status).to.equal('failed');
     const skipped = verdictOn(nicPortCount, vm, probed('good', goodServer));
