@@ -41,8 +41,17 @@ describe('the attestation workflow', () => {
       'ra2.ntw.012',
       'ra2.app.009',
       'ra2.pkg.001',
+      // The hardware rows: probed on bare metal, attested where nodes are VMs or containers.
+      'ra2.ch.002',
+      'ra2.ch.004',
+      'ra2.ch.008',
+      'ra2.ch.009',
+      'ra2.ch.013',
+      'ra2.ch.014',
+      'ra2.ch.015',
+      'ra2.ntw.010',
     ]);
-    expect(ids).to.have.length(attestRows.length + 7);
+    expect(ids).to.have.length(attestRows.length + 15);
     expect(ids).not.to.include('ra2.k8s.013');
   });
 
@@ -115,7 +124,7 @@ describe('the attestation workflow', () => {
     writeFileSync(
       file,
       [
-        'ra2.ch.004:',
+        'ra2.ch.016:',
         '  statement: SMT on',
         '  evidence: bios',
         '  attestedBy: Jane',
@@ -129,7 +138,7 @@ describe('the attestation workflow', () => {
     const io = capture();
     expect(await run(['attest', 'validate', file], io.streams)).to.equal(2);
     expect(io.err.join('').trim().split('\n')).to.deep.equal([
-      `ra2: ${file}: ra2.ch.004: expired on 2020-01-31`,
+      `ra2: ${file}: ra2.ch.016: expired on 2020-01-31`,
       `ra2: ${file}: ra2.k8s.013: takes no attestation (the suite observes it)`,
     ]);
   });
@@ -139,7 +148,7 @@ describe('the attestation workflow', () => {
     const io = capture();
     expect(
       await run(
-        ['run', '--profile', 'basic', '--focus', 'ra2.ch.004', '--attestations', typo],
+        ['run', '--profile', 'basic', '--focus', 'ra2.ch.016', '--attestations', typo],
         io.streams,
       ),
     ).to.equal(2);
@@ -148,7 +157,7 @@ describe('the attestation workflow', () => {
 
   it('ra2 run with a valid file: attested, exit 0, the SHA-256 in the console and the JSON', async () => {
     const file = path.join(dir, 'ch004.yaml');
-    writeFileSync(file, 'ra2.ch.004:\n  statement: SMT on\n  evidence: bios\n  attestedBy: Jane\n');
+    writeFileSync(file, 'ra2.ch.016:\n  statement: SMT on\n  evidence: bios\n  attestedBy: Jane\n');
     const json = path.join(dir, 'results.json');
     const io = capture();
     const code = await run(
@@ -157,7 +166,7 @@ describe('the attestation workflow', () => {
         '--profile',
         'basic',
         '--focus',
-        'ra2.ch.004',
+        'ra2.ch.016',
         '--attestations',
         file,
         '--json',

@@ -33,10 +33,10 @@ describe('attestations', () => {
   it('passes an attested row with the evidence and skips an unattested one with the reason', () => {
     const checks = bindSuites(catalog, allSuites);
     const attestations = parseAttestations(
-      'ra2.ch.004:\n  statement: SMT is on\n  evidence: bios\n  attestedBy: Jane\n',
+      'ra2.ch.016:\n  statement: SMT is on\n  evidence: bios\n  attestedBy: Jane\n',
     );
     const plans = planChecks(checks, {
-      focus: ['ra2.ch.004', 'ra2.ch.008'],
+      focus: ['ra2.ch.016', 'ra2.ch.017'],
       skip: [],
       profile: 'basic',
       disruptive: false,
