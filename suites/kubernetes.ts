@@ -286,6 +286,9 @@ export default defineSuite('kubernetes', (spec) => {
     'ra2.k8s.007',
     {
       kind: 'probe',
+      // Takes a scarce node resource (a device, a whole CPU, huge pages): alone, so
+      // concurrent checks neither starve it nor change its verdict.
+      exclusive: true,
       observes:
         'Reads the DevicePlugins feature gate in each network-intensive node’s kubelet configuration and the extended resources those nodes advertise as allocatable, then starts a pod requesting one unit of such a resource on its node and watches it get the device and run.',
     },
@@ -369,6 +372,9 @@ export default defineSuite('kubernetes', (spec) => {
     'ra2.k8s.009',
     {
       kind: 'probe',
+      // Takes a scarce node resource (a device, a whole CPU, huge pages): alone, so
+      // concurrent checks neither starve it nor change its verdict.
+      exclusive: true,
       observes:
         'Reads cpuManagerPolicy in each network-intensive node’s kubelet configuration, then on one such node starts a Guaranteed pod with one integer CPU and a best-effort pod and reads their cgroup cpusets: the Guaranteed pod must have one CPU that the shared pool does not contain.',
     },

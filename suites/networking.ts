@@ -522,6 +522,9 @@ export default defineSuite('networking', (spec) => {
     'ra2.ntw.010',
     {
       kind: 'probe',
+      // Takes a scarce node resource (a device, a whole CPU, huge pages): alone, so
+      // concurrent checks neither starve it nor change its verdict.
+      exclusive: true,
       attestable: 'not-applicable',
       observes:
         'Looks for NetworkAttachmentDefinitions of type sriov, userspace or vhostuser that name a device resource (k8s.v1.cni.cncf.io/resourceName), attaches a pod to each (a copy in its namespace, up to three) requesting one unit of that resource, and looks inside the pod for net1, the device plugin’s PCIDEVICE_* variables or a /dev/vfio group; user-plane component pods and SR-IOV resources are evidence only.',
@@ -619,6 +622,9 @@ export default defineSuite('networking', (spec) => {
     'ra2.ntw.012',
     {
       kind: 'probe',
+      // Takes a scarce node resource (a device, a whole CPU, huge pages): alone, so
+      // concurrent checks neither starve it nor change its verdict.
+      exclusive: true,
       attestable: 'not-applicable',
       observes:
         'Reads the workers’ allocatable extended resources and starts a pod requesting one unit of the most plentiful one, which must be scheduled and run; what hardware the resource stands for is not checked.',

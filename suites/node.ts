@@ -55,6 +55,9 @@ export default defineSuite('node', (spec) => {
     'ra2.ch.001',
     {
       kind: 'probe',
+      // Takes a scarce node resource (a device, a whole CPU, huge pages): alone, so
+      // concurrent checks neither starve it nor change its verdict.
+      exclusive: true,
       observes:
         'Reads allocatable hugepages-2Mi and hugepages-1Gi on the network-intensive workers (those labelled for the profile, else every worker), then starts a pod requesting both sizes on the first of them, which fallocates one page of each size in a HugePages emptyDir and reads its hugetlb cgroup usage.',
     },

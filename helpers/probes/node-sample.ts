@@ -6,7 +6,7 @@
  * start 1,000 pods at once.
  */
 import type { V1Node } from '@kubernetes/client-node';
-import { isControlPlane, nodeName, zoneOf } from '../k8s/nodes.js';
+import { isControlPlane, isVirtualNode, nodeName, probeableNodes, zoneOf } from '../k8s/nodes.js';
 
 export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
 
@@ -46,7 +46,9 @@ export function sampleGroupOf(node: V1Node, profileOf?: (node: V1Node) => string
 
 /** One node per group (the first by name), or every node when `allNodes`. */
 export function sampleNodes(nodes: readonly V1Node[], options: SampleOptions): NodeSample {
-  const sorted = [...nodes].sort((a, b) => nodeName(a).localeCompare(nodeName(b)));
+  // Virtual nodes (KWOK, virtual-kubelet) run no pod for real: never a probe target.
+  const virtual = nodes.filter(isVirtualNode).length;
+  const sorted = probeableNodes(nodes).sort((a, b) => nodeName(a).localeCompare(nodeName(b)));
   const seen = new Set<string>();
   const picked: V1Node[] = [];
   const groups: { node: string; group: string }[] = [];
@@ -57,9 +59,10 @@ export function sampleNodes(nodes: readonly V1Node[], options: SampleOptions): N
     picked.push(node);
     groups.push({ node: nodeName(node), group });
   }
+  const skipped = virtual > 0 ? `; ${virtual} virtual node(s) (KWOK/virtual-kubelet) left out` : '';
   const note = options.allNodes
-    ? `probed all ${picked.length} node(s) (--all-nodes)`
-    : `sampled ${picked.length} of ${sorted.length} node(s): one per role/profile/zone/instance-type; --all-nodes covers every node`;
+    ? `probed all ${picked.length} node(s) (--all-nodes)${skipped}`
+    : `sampled ${picked.length} of ${sorted.length} node(s): one per role/profile/zone/instance-type; --all-nodes covers every node${skipped}`;
   return { nodes: picked, total: sorted.length, groups, note };
 }
 

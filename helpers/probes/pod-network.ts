@@ -12,7 +12,7 @@ import {
   type Pods,
   type Tweak,
 } from '../k8s/namespace-handle.js';
-import { isReady, listNodes, nodeName, workers, zoneOf } from '../k8s/nodes.js';
+import { isReady, listNodes, nodeName, probeableNodes, workers, zoneOf } from '../k8s/nodes.js';
 import { hostPort, netexecServerPod } from './netexec.js';
 import { sleeperPod } from './pod.js';
 import { pinToNode } from './tweaks.js';
@@ -21,7 +21,7 @@ export const NETEXEC_PORT = 8080;
 
 /** Ready, schedulable worker nodes, ordered so the first two are in different zones when possible. */
 export function spreadWorkers(nodes: readonly V1Node[]): V1Node[] {
-  const usable = workers(nodes).filter((n) => isReady(n) && !n.spec?.unschedulable);
+  const usable = probeableNodes(workers(nodes)).filter((n) => isReady(n) && !n.spec?.unschedulable);
   const first = usable[0];
   if (!first) return [];
   const otherZone = usable.find((n) => zoneOf(n) !== zoneOf(first));
