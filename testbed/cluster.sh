@@ -68,6 +68,8 @@ install_addons() {
     "") ;;
     network-intensive) "$TESTBED_DIR/ni/install.sh" "$cluster" "$kubeconfig" \
       || die "installing the network-intensive add-ons on $cluster failed (the cluster is kept for inspection)" ;;
+    scale) "$TESTBED_DIR/scale/install.sh" "$cluster" "$kubeconfig" \
+      || die "installing KWOK's simulated fleet on $cluster failed (the cluster is kept for inspection)" ;;
     *) die "unknown add-on set '$addons' in $config" ;;
   esac
 }
