@@ -68,7 +68,7 @@ import {
 } from '../catalog/profiles.js';
 import { etcdLookedFor, judgeEtcd, judgeEtcdElsewhere, type EtcdJudgement } from './rules/etcd.js';
 import { judgeControlPlaneHa, judgeWorkerHa } from './rules/control-plane.js';
-import { compareWithUpstream, minorOf } from './rules/ga-apis.js';
+import { compareWithUpstream, minorOf, requiredGaGroupVersions } from './rules/ga-apis.js';
 import {
   controlPlanePodSelector,
   judgeControlPlaneServices,
@@ -99,30 +99,6 @@ async function alphaFeatureGatesOf(ctx: CheckContext): Promise<string[] | string
     return `not read: ${oneLine(err)}`;
   }
 }
-
-/** GA group versions every supported Kubernetes release serves. */
-export const requiredGaGroupVersions = [
-  'v1',
-  'admissionregistration.k8s.io/v1',
-  'apiextensions.k8s.io/v1',
-  'apps/v1',
-  'authentication.k8s.io/v1',
-  'authorization.k8s.io/v1',
-  'autoscaling/v1',
-  'autoscaling/v2',
-  'batch/v1',
-  'certificates.k8s.io/v1',
-  'coordination.k8s.io/v1',
-  'discovery.k8s.io/v1',
-  'events.k8s.io/v1',
-  'flowcontrol.apiserver.k8s.io/v1',
-  'networking.k8s.io/v1',
-  'node.k8s.io/v1',
-  'policy/v1',
-  'rbac.authorization.k8s.io/v1',
-  'scheduling.k8s.io/v1',
-  'storage.k8s.io/v1',
-];
 
 export default defineSuite('kubernetes', (spec) => {
   spec('ra2.k8s.001', { kind: 'attest' });

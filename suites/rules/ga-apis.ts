@@ -7,12 +7,11 @@
  * one of them has dropped a GA API.
  */
 
-/** Built-in GA group versions 1.35 serves by default. */
-const ga135 = [
+/** GA group versions every supported Kubernetes release serves. */
+export const requiredGaGroupVersions = [
   'v1',
   'admissionregistration.k8s.io/v1',
   'apiextensions.k8s.io/v1',
-  'apiregistration.k8s.io/v1',
   'apps/v1',
   'authentication.k8s.io/v1',
   'authorization.k8s.io/v1',
@@ -28,10 +27,12 @@ const ga135 = [
   'node.k8s.io/v1',
   'policy/v1',
   'rbac.authorization.k8s.io/v1',
-  'resource.k8s.io/v1',
   'scheduling.k8s.io/v1',
   'storage.k8s.io/v1',
 ];
+
+/** Built-in GA group versions 1.35 serves by default: the common ones, the aggregator's, and DRA's. */
+const ga135 = [...requiredGaGroupVersions, 'apiregistration.k8s.io/v1', 'resource.k8s.io/v1'];
 
 /** minor -> GA group versions served by default upstream. */
 export const upstreamGaByMinor: ReadonlyMap<number, readonly string[]> = new Map([

@@ -1,7 +1,11 @@
 /** ra2.k8s.013: the served GA group versions held against upstream's table per minor. */
 import { expect } from 'chai';
-import { compareWithUpstream, minorOf, upstreamGaByMinor } from '../../suites/rules/ga-apis.js';
-import { requiredGaGroupVersions } from '../../suites/kubernetes.js';
+import {
+  compareWithUpstream,
+  minorOf,
+  requiredGaGroupVersions,
+  upstreamGaByMinor,
+} from '../../suites/rules/ga-apis.js';
 
 describe('GA APIs per Kubernetes minor (ra2.k8s.013)', () => {
   const all135 = new Set(upstreamGaByMinor.get(35));
