@@ -34,7 +34,7 @@ import { hugePageUsed, nodesLacking } from './rules/hugepages.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
 import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
 import { judgeVirtualisation, judgeVirtualNodeCpus } from './rules/node-virtualisation.js';
-import { cpuCommitment, judgeCpuCommitment } from './rules/limits.js';
+import { cpuCommitment, cpuLimitEnforcement, judgeCpuCommitment } from './rules/limits.js';
 import { defineHardwareRows, hardwareProbe } from './node-hardware.js';
 import { networkIntensiveWorkers, profileLabelOf } from './rules/node-groups.js';
 import { defaultProbeConcurrency, mapBounded, sampleNodes } from '../helpers/probes/node-sample.js';
@@ -133,7 +133,7 @@ export default defineSuite('node', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Sums, per node, the effective CPU request and limit of every pod bound to it that has not ended (the larger of its largest init container, with the sidecars before it, and the sum of its containers and sidecars, plus the pod overhead; a container without a CPU limit makes the limit unbounded), and compares each sum with the node’s allocatable CPU; the vCPU to physical core ratio itself is not visible.',
+        'Sums, per node, the effective CPU request and limit of every pod bound to it that has not ended (the larger of its largest init container, with the sidecars before it, and the sum of its containers and sidecars, plus the pod overhead; a container without a CPU limit makes the limit unbounded), and compares each sum with the node’s allocatable CPU; the LimitRanges with a default or maximum container CPU limit and the CPU ResourceQuotas are listed as evidence of enforcement; the vCPU to physical core ratio itself is not visible.',
     },
     async (ctx) => {
       const nodes = await listNodes(ctx.cluster.core);
@@ -142,14 +142,11 @@ export default defineSuite('node', (spec) => {
           fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
         })
       ).items;
-      // LimitRanges default every container's limit at admission, so the pods show their effect.
-      // Which LimitRanges/ResourceQuotas exist is not read: the least-privilege role does not list them.
+      // LimitRanges default every container's limit at admission, so the pods show their effect;
+      // which ones exist, and the CPU quotas, are evidence of how the rule is enforced.
       return judgeCpuCommitment(
         nodes.map((node) => cpuCommitment(node, pods)),
-        {
-          enforcement:
-            'LimitRanges and ResourceQuotas not read (the least-privilege role grants no list on them); LimitRange defaults show in the pods themselves',
-        },
+        { enforcement: await cpuLimitEnforcement(ctx) },
       );
     },
   );

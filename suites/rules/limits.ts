@@ -15,6 +15,8 @@ import type {
   V1ResourceQuota,
 } from '@kubernetes/client-node';
 import { fail, pass, skip, type Verdict } from '../../helpers/framework/result.js';
+import type { CheckContext } from '../../helpers/framework/context.js';
+import { oneLine } from '../../helpers/k8s/errors.js';
 import { nodeName } from '../../helpers/k8s/nodes.js';
 import { parseQuantity } from '../../helpers/k8s/quantity.js';
 
@@ -137,4 +139,22 @@ export function limitEnforcement(
       )
       .map(where),
   };
+}
+
+/**
+ * limitEnforcement over the cluster's LimitRanges and ResourceQuotas, as evidence only:
+ * a list the role may not make is named in the evidence, never a verdict.
+ */
+export async function cpuLimitEnforcement(
+  ctx: CheckContext,
+): Promise<ReturnType<typeof limitEnforcement> | string> {
+  try {
+    const [ranges, quotas] = await Promise.all([
+      ctx.cluster.core.listLimitRangeForAllNamespaces(),
+      ctx.cluster.core.listResourceQuotaForAllNamespaces(),
+    ]);
+    return limitEnforcement(ranges.items, quotas.items);
+  } catch (err) {
+    return `LimitRanges and ResourceQuotas not read: ${oneLine(err)}`;
+  }
 }

@@ -59,6 +59,8 @@ const permissionOf: Record<string, [group: string, resource: string, verb: strin
   deleteNamespacedPod: ['', 'pods', 'delete'],
   listNamespacedPod: ['', 'pods', 'list'],
   listPodForAllNamespaces: ['', 'pods', 'list'],
+  listLimitRangeForAllNamespaces: ['', 'limitranges', 'list'],
+  listResourceQuotaForAllNamespaces: ['', 'resourcequotas', 'list'],
   readNamespacedPodLog: ['', 'pods/log', 'get'],
   createNamespacedService: ['', 'services', 'create'],
   readNamespacedService: ['', 'services', 'get'],
