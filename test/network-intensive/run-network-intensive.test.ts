@@ -38,7 +38,6 @@ const satisfiedByTheBed: Record<string, string> = {
   'ra2.ntw.009': 'NetworkAttachmentDefinitions carry CNI configurations',
   'ra2.ntw.012': 'a device plugin advertises devices a pod is granted',
   'ra2.ntw.015': 'whereabouts hands out distinct addresses across nodes',
-  'ra2.app.006': 'every pod with an extra connection point asked for it',
 };
 /** Huge pages: 2 MiB pages are there, but this host cannot reserve 1 GiB pages, so the row stays red. */
 const hugePagesRow = 'ra2.ch.001';
