@@ -15,7 +15,7 @@
  */
 import { type V1Pod, NetworkingV1Api } from '@kubernetes/client-node';
 import { resourceName } from '../helpers/k8s/api-resources.js';
-import { findComponentPods, formatComponentPod, running } from '../helpers/k8s/components.js';
+import { findComponentPods, formatComponentPod } from '../helpers/k8s/components.js';
 import type { CheckContext } from '../helpers/framework/context.js';
 import {
   extendedResources,
@@ -71,7 +71,6 @@ import { sleeperPod } from '../helpers/probes/pod.js';
 import { attachUserPlane, type UserPlaneObservation } from '../helpers/probes/user-plane.js';
 import {
   NETEXEC_PORT,
-  inCidr,
   ipv4Of,
   ipv6Of,
   podIPs,
@@ -85,22 +84,29 @@ import { pinToNode, withPodLabels, withResources } from '../helpers/probes/tweak
 import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import {
-  endWith,
-  fail,
-  notApplicable,
-  pass,
-  skip,
-  type Verdict,
-} from '../helpers/framework/result.js';
+import { endWith, fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
 import {
   attachmentSeen,
   cniPluginTypes,
-  multiplexerUsed,
   unrequestedAttachments,
 } from './rules/networking-attachments.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
 import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
+import {
+  judgeCrossNodePodNetwork,
+  judgeDualStack,
+  missingFamilies,
+  placementOf,
+} from './rules/networking-pod-network.js';
+import {
+  attachmentConfigs,
+  judgeAttachmentPlugins,
+  judgeClusterIpam,
+  judgeMultiplexerCni,
+  judgeMultiplexerDeployment,
+  multiplexerNotUsed,
+  secondaryAddressesDistinct,
+} from './rules/networking-multiplexer.js';
 import { judgeEgressNat } from './rules/egress-nat.js';
 import { deviceSeen, judgeUserPlane, userPlaneNetworks } from './rules/user-plane.js';
 
@@ -186,47 +192,13 @@ export default defineSuite('networking', (spec) => {
       const cidrsOf = (name: string) =>
         nodes.find((n) => nodeName(n) === name)?.spec?.podCIDRs ?? [];
       const placement = [
-        {
-          pod: 'server',
-          node: pair.serverNode,
-          ips: podIPs(pair.server),
-          podCIDRs: cidrsOf(pair.serverNode),
-        },
-        {
-          pod: 'client',
-          node: pair.clientNode,
-          ips: podIPs(pair.client),
-          podCIDRs: cidrsOf(pair.clientNode),
-        },
-      ].map((p) => ({
-        ...p,
-        outsidePodCIDRs:
-          p.podCIDRs.length === 0
-            ? []
-            : p.ips.filter((ip) => !p.podCIDRs.some((c) => inCidr(ip, c))),
-      }));
+        placementOf('server', pair.serverNode, podIPs(pair.server), cidrsOf(pair.serverNode)),
+        placementOf('client', pair.clientNode, podIPs(pair.client), cidrsOf(pair.clientNode)),
+      ];
       const attempts = [];
       for (const ip of podIPs(pair.server))
         attempts.push(await tryConnect(ns.pods, 'client', ip, NETEXEC_PORT));
-      const evidence = { placement, attempts };
-      const noIp = placement.filter((p) => p.ips.length === 0);
-      const unreachable = attempts.filter((a) => !a.reachable);
-      if (noIp.length > 0 || attempts.length === 0)
-        return fail(
-          'each pod to get an address from the pod network',
-          `no pod IP: ${noIp.map((p) => p.pod).join(', ')}`,
-          evidence,
-        );
-      return unreachable.length === 0
-        ? pass(
-            `pods on ${pair.serverNode} and ${pair.clientNode} got pod-network addresses (${placement.flatMap((p) => p.ips).join(', ')}) and connected across nodes`,
-            evidence,
-          )
-        : fail(
-            'pods on different nodes to reach each other over the default pod network',
-            unreachable.map((a) => `${a.target}: ${a.detail}`).join('; '),
-            evidence,
-          );
+      return judgeCrossNodePodNetwork(placement, attempts);
     },
   );
 
@@ -334,27 +306,7 @@ export default defineSuite('networking', (spec) => {
       observes:
         'Looks for the NetworkAttachmentDefinition API and for multiplexer pods (Multus, DANM, CNI-Genie, Knitter, recognised by name, owner, label or image) and whether they run.',
     },
-    async (ctx) => {
-      const multiplexer = await findMultiplexer(ctx);
-      const evidence = describeMultiplexer(multiplexer);
-      if (!multiplexer.nad.served && multiplexer.pods.length === 0)
-        return notApplicable('no multiplexer/meta-plugin is deployed (optional: "may")', evidence);
-      const notRunning = multiplexer.pods.filter((p) => !running(p));
-      if (!multiplexerUsed(multiplexer) || notRunning.length > 0)
-        return fail(
-          'a multiplexer, if deployed, with its NetworkAttachmentDefinition API served and its pods running',
-          !multiplexer.nad.served
-            ? `multiplexer pods found but ${nad} is not served`
-            : multiplexer.pods.length === 0
-              ? `${nad} is served but no multiplexer pod runs`
-              : `not running: ${notRunning.map(formatComponentPod).join('; ')}`,
-          evidence,
-        );
-      return pass(
-        `a multiplexer is deployed: ${multiplexer.pods.length} pod(s) running, ${nad} served`,
-        evidence,
-      );
-    },
+    async (ctx) => judgeMultiplexerDeployment(await findMultiplexer(ctx)),
   );
 
   // The multiplexer integrates via CNI when the runtime's CNI call for a pod
@@ -376,21 +328,7 @@ export default defineSuite('networking', (spec) => {
       const observed = await attachAndObserve(ctx, ns, 'attached', [
         { name: 'extra', interface: 'net1' },
       ]);
-      const defaultEntry = observed.status.find((s) => s.default);
-      const problems: string[] = [];
-      if (!defaultEntry) problems.push('network-status has no default network');
-      if (!observed.inside.eth0) problems.push('no default interface eth0 inside the pod');
-      if (!attachmentSeen(observed, 'net1')) problems.push('net1 missing or without address');
-      return problems.length === 0
-        ? pass(
-            `through one CNI ADD the pod got its default network (${defaultEntry?.name ?? ''}) and net1; the multiplexer published both in network-status`,
-            observed.evidence,
-          )
-        : fail(
-            'the multiplexer, called as a CNI plugin, to attach the default and the requested networks',
-            problems.join('; '),
-            observed.evidence,
-          );
+      return judgeMultiplexerCni(observed, 'net1');
     },
   );
 
@@ -485,33 +423,14 @@ export default defineSuite('networking', (spec) => {
     async (ctx) => {
       const multiplexer = await findMultiplexer(ctx);
       requireMultiplexer(multiplexer);
-      const existing = (await listNetworkAttachments(ctx)).map((n) => ({
-        nad: `${n.namespace}/${n.name}`,
-        ...cniPluginTypes(n.config),
-      }));
+      const existing = attachmentConfigs(await listNetworkAttachments(ctx));
       const ns = await nsWithAttachments(ctx, {
         extra: macvlanConfig('extra', hostLocalIpam('198.18.10.0/24')),
       });
       const observed = await attachAndObserve(ctx, ns, 'attached', [
         { name: 'extra', interface: 'net1' },
       ]);
-      // An empty config points at a file on the nodes, which the API cannot show: not a violation.
-      const notCni = existing.filter((n) => n.error && !n.error.startsWith('no config'));
-      const evidence = { networkAttachmentDefinitions: existing, probe: observed.evidence };
-      const problems = [
-        ...notCni.map((n) => `${n.nad}: ${n.error ?? ''}`),
-        ...(attachmentSeen(observed, 'net1') ? [] : ['the macvlan attachment net1 did not appear']),
-      ];
-      return problems.length === 0
-        ? pass(
-            `${existing.length} NetworkAttachmentDefinition(s) carry CNI configurations; a macvlan (CNI) attachment was made`,
-            evidence,
-          )
-        : fail(
-            'additional connection points managed by CNI-conformant plugins',
-            problems.join('; '),
-            evidence,
-          );
+      return judgeAttachmentPlugins(existing, observed, 'net1');
     },
   );
 
@@ -664,47 +583,16 @@ export default defineSuite('networking', (spec) => {
     async (ctx) => {
       const ns = await ctx.ns();
       const pair = await crossNodePair(ctx, ns);
-      const families = (pod: V1Pod) => ({ ipv4: ipv4Of(podIPs(pod)), ipv6: ipv6Of(podIPs(pod)) });
-      const server = families(pair.server);
-      const client = families(pair.client);
-      const evidence: Record<string, unknown> = {
-        server: { node: pair.serverNode, ...server },
-        client: { node: pair.clientNode, ...client },
-      };
-      const single = [
-        ['server', server],
-        ['client', client],
-      ].filter(([, f]) => {
-        const fam = f as ReturnType<typeof families>;
-        return !fam.ipv4 || !fam.ipv6;
-      });
-      if (single.length > 0)
-        return fail(
-          'every pod to get an IPv4 and an IPv6 address from the CNI plugin',
-          single
-            .map(
-              ([name]) =>
-                `${name as string} has podIPs ${podIPs(name === 'server' ? pair.server : pair.client).join(', ')}`,
-            )
-            .join('; '),
-          evidence,
-        );
+      const server = { pod: 'server', node: pair.serverNode, ips: podIPs(pair.server) };
+      const client = { pod: 'client', node: pair.clientNode, ips: podIPs(pair.client) };
+      // A single-stack pod fails before any connection is tried.
+      if (missingFamilies(server).length > 0 || missingFamilies(client).length > 0)
+        return judgeDualStack(server, client, []);
       const attempts = [
-        await tryConnect(ns.pods, 'client', server.ipv4!, NETEXEC_PORT),
-        await tryConnect(ns.pods, 'client', server.ipv6!, NETEXEC_PORT),
+        await tryConnect(ns.pods, 'client', ipv4Of(server.ips)!, NETEXEC_PORT),
+        await tryConnect(ns.pods, 'client', ipv6Of(server.ips)!, NETEXEC_PORT),
       ];
-      evidence.attempts = attempts;
-      const bad = attempts.filter((a) => !a.reachable);
-      return bad.length === 0
-        ? pass(
-            `both pods got IPv4 and IPv6 addresses; the client reached the server on another node over both families`,
-            evidence,
-          )
-        : fail(
-            'pod-to-pod connectivity across nodes over IPv4 and IPv6',
-            bad.map((a) => `${a.target}: ${a.detail}`).join('; '),
-            evidence,
-          );
+      return judgeDualStack(server, client, attempts);
     },
   );
 
@@ -790,19 +678,14 @@ export default defineSuite('networking', (spec) => {
         server: `${pair.serverNode}: net1 ${serverIp ?? 'none'}`,
         client: `${pair.clientNode}: net1 ${clientIp ?? 'none'}`,
       };
-      if (!serverIp || !clientIp)
-        return fail(
-          'both pods to get a secondary address from the IPAM plugin',
-          `server ${serverIp ?? 'none'}, client ${clientIp ?? 'none'}`,
-          evidence,
-        );
-      if (serverIp === clientIp)
-        return fail(
-          'distinct secondary addresses across nodes',
-          `both pods got ${serverIp}`,
-          evidence,
-        );
-      const attempt = await tryConnect(ns.pods, 'client', serverIp, NETEXEC_PORT);
+      const addresses = [
+        { pod: 'server', node: pair.serverNode, ip: serverIp },
+        { pod: 'client', node: pair.clientNode, ip: clientIp },
+      ];
+      // No address, or the same one twice, fails before any connection is tried.
+      if (!secondaryAddressesDistinct(addresses))
+        return judgeClusterIpam(addresses, undefined, evidence);
+      const attempt = await tryConnect(ns.pods, 'client', serverIp!, NETEXEC_PORT);
       evidence.attempt = attempt;
       // The probe's pods go; whereabouts must free their addresses with them.
       for (const pod of ['server', 'client']) await deletePodAndWait(ctx, ns, pod);
@@ -816,16 +699,7 @@ export default defineSuite('networking', (spec) => {
         ctx.log(
           `whereabouts reservations left after the pods were deleted: ${reservations.left.join('; ')}`,
         );
-      return attempt.reachable
-        ? pass(
-            `pods on ${pair.serverNode} and ${pair.clientNode} got distinct secondary addresses ${serverIp}, ${clientIp} and connected over them`,
-            evidence,
-          )
-        : fail(
-            'the pods to reach each other over the secondary network',
-            `${attempt.target}: ${attempt.detail}`,
-            evidence,
-          );
+      return judgeClusterIpam(addresses, attempt, evidence);
     },
   );
 });
@@ -860,13 +734,8 @@ function pairProblem(outcome: Exclude<PairOutcome, { ok: true }>): Verdict {
 
 /** Ends the check with a skip when no multiplexer is used (the row applies "if used"). */
 function requireMultiplexer(m: Multiplexer): void {
-  if (!multiplexerUsed(m))
-    endWith(
-      notApplicable(
-        `applies if a multiplexer/meta-plugin is used; none is (${m.nad.served ? `${nad} served` : `${nad} not served`}, ${m.pods.length} multiplexer pod(s))`,
-        describeMultiplexer(m),
-      ),
-    );
+  const notUsed = multiplexerNotUsed(m);
+  if (notUsed) endWith(notUsed);
 }
 
 /** Starts a pod requesting `requests` (or the end of the check) and reads what it got. */
