@@ -1,0 +1,175 @@
+/**
+ * ra2.k8s.014: a NetworkPolicy scenario that did not settle fails only on a
+ * path observed against the policy; when the probe could not observe (exec
+ * calls failed, timed out, or were too slow to confirm a blocked path) the row
+ * is an error: the check throws, which the runner records as `error`.
+ */
+import { expect } from 'chai';
+import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import type { CheckContext } from '../../helpers/framework/context.js';
+import type { ExecResult } from '../../helpers/k8s/exec.js';
+import {
+  allowedClient,
+  otherClient,
+  renderMatrix,
+  runPolicyScenario,
+  type MatrixCell,
+  type PolicyScenario,
+} from '../../helpers/probes/network-policy.js';
+import { judgePolicyScenario, mismatchKind } from '../../suites/rules/kubernetes-network-policy.js';
+
+const cell = (state: MatrixCell['state'], expectReachable: boolean): MatrixCell => ({
+  from: otherClient,
+  to: 'server',
+  host: '10.244.1.5',
+  port: 8080,
+  expectReachable,
+  state,
+  detail: state === 'not-observed' ? 'exec failed: exec timed out after 30s' : 'TIMEOUT',
+});
+const line = (state: MatrixCell['state'], expectReachable: boolean) =>
+  renderMatrix([cell(state, expectReachable)])[0]!;
+
+function scenarioFailingAt(...mismatched: string[]): PolicyScenario {
+  const step = {
+    name: 'deny-all ingress: neither client reaches the server',
+    settled: false,
+    matrix: mismatched,
+    mismatched,
+  };
+  return { serverIps: ['10.244.1.5'], steps: [step], failedStep: step };
+}
+
+function thrownBy(judge: () => unknown): Error | undefined {
+  try {
+    judge();
+  } catch (err) {
+    return err as Error;
+  }
+  return undefined;
+}
+
+describe('NetworkPolicy verdict (ra2.k8s.014)', () => {
+  it('reads each kind of mismatched path renderMatrix writes', () => {
+    expect(mismatchKind(line('reached', false))).to.equal('contradicted');
+    expect(mismatchKind(line('blocked', true))).to.equal('contradicted');
+    expect(mismatchKind(line('unconfirmed', true))).to.equal('contradicted');
+    expect(mismatchKind(line('not-observed', false))).to.equal('not-observed');
+    expect(mismatchKind(line('not-observed', true))).to.equal('not-observed');
+    expect(mismatchKind(line('unconfirmed', false))).to.equal('unconfirmed');
+    expect(mismatchKind('a line of another shape')).to.equal('contradicted');
+  });
+
+  it('fails a path observed open that the deny-all policy must block', () => {
+    const verdict = judgePolicyScenario(scenarioFailingAt(line('reached', false)));
+    expect(verdict.status).to.equal('failed');
+    expect(verdict.status === 'failed' && verdict.observed).to.equal(
+      `deny-all ingress: neither client reaches the server: ${otherClient} -> server 10.244.1.5:8080: reachable (expected blocked)`,
+    );
+  });
+
+  it('fails a path observed blocked that must be reachable, even beside a path not observed', () => {
+    const verdict = judgePolicyScenario(
+      scenarioFailingAt(line('blocked', true), line('not-observed', false)),
+    );
+    expect(verdict.status).to.equal('failed');
+  });
+
+  it('is an error, naming the cause, when the only mismatches are paths the probe could not observe', () => {
+    const err = thrownBy(() =>
+      judgePolicyScenario(
+        scenarioFailingAt(line('not-observed', false), line('unconfirmed', false)),
+      ),
+    );
+    expect(err?.message).to.match(
+      /did not settle only because the probe could not observe it \(exec calls failed, timed out or were too slow/,
+    );
+    expect(err?.message).to.contain('not observed [exec failed: exec timed out after 30s]');
+    expect(err?.message).to.contain('blocked, but not yet 3 times in a row');
+  });
+
+  it('passes a scenario whose every step settled', () => {
+    const verdict = judgePolicyScenario({ serverIps: ['10.244.1.5', 'fd00::5'], steps: [] });
+    expect(verdict.status).to.equal('passed');
+  });
+});
+
+/**
+ * A cluster seen through the scenario: which policies exist decide what
+ * `agnhost connect` answers (enforced or not), and each exec takes `delayMs`
+ * or fails with `execError` once a policy exists.
+ */
+function fakeCluster(options: { enforced: boolean; delayMs?: number; execError?: string }) {
+  const policies: string[] = [];
+  const ns = {
+    name: 'ns1',
+    pollOptions: (timeoutMs: number) => ({ timeoutMs, intervalMs: 1 }),
+    createPolicy: (policy: V1NetworkPolicy) => {
+      policies.push(policy.metadata?.name ?? '');
+      return Promise.resolve(policy);
+    },
+  };
+  const ctx = {
+    labels: { 'ra2.anuket.io/run': 'r1' },
+    log: () => {},
+    signal: new AbortController().signal,
+    timeouts: { networkPolicy: 60 },
+    ns: () => Promise.resolve(ns),
+  } as unknown as CheckContext;
+  const answer = (from: string): ExecResult => {
+    const denied = options.enforced && policies.includes('deny-all-ingress');
+    const allowed = policies.includes('allow-from-client') && from === allowedClient;
+    return denied && !allowed
+      ? { exitCode: 1, stdout: '', stderr: 'TIMEOUT\n' }
+      : { exitCode: 0, stdout: '', stderr: '' };
+  };
+  const pods = {
+    exec: async (from: string): Promise<ExecResult> => {
+      if (policies.length > 0 && options.delayMs)
+        await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      if (policies.length > 0 && options.execError) throw new Error(options.execError);
+      return answer(from);
+    },
+  };
+  const run = () =>
+    runPolicyScenario(ctx, pods, {
+      serverIps: ['10.244.1.5'],
+      serverLabels: { role: 'server' },
+      allowedLabels: { role: 'allowed' },
+      port: 8080,
+    });
+  return { run };
+}
+
+describe('NetworkPolicy scenario end to end on a fake cluster (ra2.k8s.014)', () => {
+  it('passes a cluster that enforces the policies', async () => {
+    const verdict = judgePolicyScenario(await fakeCluster({ enforced: true }).run());
+    expect(verdict.status).to.equal('passed');
+  });
+
+  it('fails a cluster whose CNI ignores NetworkPolicy: the paths stay open under deny-all', async () => {
+    const verdict = judgePolicyScenario(await fakeCluster({ enforced: false }).run());
+    expect(verdict.status).to.equal('failed');
+    expect(verdict.status === 'failed' && verdict.observed).to.match(
+      /^deny-all ingress: .*client-allowed -> server 10\.244\.1\.5:8080: reachable \(expected blocked\)/,
+    );
+  });
+
+  it('is an error when the exec calls are too slow to confirm the deny-all block by the deadline', async () => {
+    // 40 ms an exec against a 60 ms step: at most two blocked attempts in a row, three confirm.
+    const scenario = await fakeCluster({ enforced: true, delayMs: 40 }).run();
+    expect(scenario.failedStep?.mismatched.join('; ')).to.contain('not yet 3 times in a row');
+    const err = thrownBy(() => judgePolicyScenario(scenario));
+    expect(err?.message).to.match(/probe could not observe it/);
+  });
+
+  it('is an error when every exec times out once the policy is in place', async () => {
+    const cluster = fakeCluster({ enforced: true, execError: 'exec timed out after 30s' });
+    let thrown: unknown;
+    await cluster
+      .run()
+      .then(judgePolicyScenario)
+      .catch((err: unknown) => (thrown = err));
+    expect(String(thrown)).to.match(/could not observe deny-all ingress.*exec timed out after 30s/);
+  });
+});
