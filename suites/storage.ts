@@ -21,17 +21,25 @@ import { claim, volumeSourceOf, waitBound } from '../helpers/probes/pvc.js';
 import { containerOf, withResources, withVolume } from '../helpers/probes/tweaks.js';
 import { randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { fail, notApplicable, pass, skip } from '../helpers/framework/result.js';
+import { fail, pass } from '../helpers/framework/result.js';
 import { waitFor } from '../helpers/k8s/wait.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
+import {
+  defaultStorageClasses,
+  judgeDynamicProvisioning,
+  judgeOneDefaultClass,
+  persistenceNotObservable,
+  storageClassEvidence,
+} from './rules/storage-classes.js';
+import { judgeCsiSupport, judgeVolumePlugins } from './rules/storage-plugins.js';
+import {
+  judgeEphemeralStorage,
+  judgePersistence,
+  judgeSharedVolume,
+} from './rules/storage-probes.js';
 
-const defaultClassAnnotation = 'storageclass.kubernetes.io/is-default-class';
-
-export function defaultStorageClasses(classes: readonly V1StorageClass[]): string[] {
-  return classes
-    .filter((sc) => sc.metadata?.annotations?.[defaultClassAnnotation] === 'true')
-    .map((sc) => sc.metadata?.name ?? '');
-}
+// Kept for callers that import it from the suite.
+export { defaultStorageClasses };
 
 export default defineSuite('storage', (spec) => {
   // The container's root filesystem is the unpacked image plus a writable
@@ -54,31 +62,11 @@ export default defineSuite('storage', (spec) => {
         'a pod with ephemeral-storage requests and limits to run',
       );
       const result = await ns.pods.exec('ephemeral', ['sh', '-c', ephemeralScript]);
-      const f = parseKeyValues(result.stdout);
-      const evidence = {
+      return judgeEphemeralStorage({
         node: pod.spec?.nodeName,
-        rootFilesystem: f.get('rootfs'),
-        bytesWritten: f.get('written'),
-        checksumWritten: f.get('sum1'),
-        checksumRead: f.get('sum2'),
-        executedFromWritableLayer: f.get('exec'),
-        stderr: result.stderr.trim().slice(0, 300),
-      };
-      const ok =
-        f.get('written') === String(16 * 2 ** 20) &&
-        Boolean(f.get('sum1')) &&
-        f.get('sum1') === f.get('sum2') &&
-        f.get('exec') === 'ok';
-      return ok
-        ? pass(
-            `the container wrote, read back and executed from its ${f.get('rootfs') ?? ''} root filesystem on ${evidence.node ?? '?'}`,
-            evidence,
-          )
-        : fail(
-            'a container to write 16 MiB to, read it back from and execute from its ephemeral root filesystem',
-            JSON.stringify(evidence),
-            evidence,
-          );
+        fields: parseKeyValues(result.stdout),
+        stderr: result.stderr,
+      });
     },
   );
 
@@ -103,19 +91,7 @@ export default defineSuite('storage', (spec) => {
       );
       const wrote = await ns.pods.exec('volumes', ['sh', '-c', `echo ${token} > /shared/token`]);
       const read = await ns.pods.exec('volumes', ['cat', '/data/token'], 'reader');
-      const evidence = {
-        wrote: wrote.exitCode,
-        read: read.stdout.trim(),
-        expected: token,
-        mounts: ['probe: /shared', 'reader: /data (read-only)'],
-      };
-      return read.stdout.trim() === token
-        ? pass('a volume attached to two containers carried data from one to the other', evidence)
-        : fail(
-            `the reader container to read "${token}" from the shared volume`,
-            `read "${read.stdout.trim()}" ${read.stderr.trim()}`,
-            evidence,
-          );
+      return judgeSharedVolume({ token, writerExitCode: wrote.exitCode, read });
     },
   );
 
@@ -137,40 +113,7 @@ export default defineSuite('storage', (spec) => {
         storage.listCSIDriver(),
         ctx.cluster.core.listPersistentVolume(),
       ]);
-      const nodeLocal = new Set(['hostPath', 'local', 'unknown']);
-      const sources = pvs.items.map((pv) => ({
-        pv: pv.metadata?.name ?? '',
-        source: volumeSourceOf(pv),
-        phase: pv.status?.phase ?? '',
-      }));
-      const pluginPvs = sources.filter((s) => !nodeLocal.has(s.source));
-      const provisioners = classes.items.map((c) => `${c.metadata?.name ?? ''}: ${c.provisioner}`);
-      const evidence = {
-        storageClasses: provisioners,
-        csiDrivers: drivers.items.map((d) => d.metadata?.name),
-        persistentVolumeSources: sources.map((s) => `${s.pv}: ${s.source} (${s.phase})`),
-      };
-      const pluginClasses = classes.items.filter(
-        (c) =>
-          drivers.items.some((d) => d.metadata?.name === c.provisioner) ||
-          /^kubernetes\.io\/(?!no-provisioner|host-path)/.test(c.provisioner),
-      );
-      if (pluginPvs.length === 0 && pluginClasses.length === 0 && drivers.items.length === 0)
-        return notApplicable(
-          'no volume plugin for a storage protocol or management API is in use (optional: "may")',
-          evidence,
-        );
-      const failed = pluginPvs.filter((s) => s.phase === 'Failed');
-      return failed.length === 0
-        ? pass(
-            `volume plugins in use: ${[...new Set([...pluginPvs.map((s) => s.source), ...pluginClasses.map((c) => c.provisioner)])].join(', ') || drivers.items.map((d) => d.metadata?.name).join(', ')}`,
-            evidence,
-          )
-        : fail(
-            'volumes of the volume plugins in use to be usable',
-            `Failed volumes: ${failed.map((s) => s.pv).join(', ')}`,
-            evidence,
-          );
+      return judgeVolumePlugins(classes.items, drivers.items, pvs.items);
     },
   );
 
@@ -182,14 +125,8 @@ export default defineSuite('storage', (spec) => {
         "With a default StorageClass, writes 1 MiB of random bytes to a claimed volume from one pod, deletes the pod, and reads the bytes' checksum from a second pod on the same claim.",
     },
     async (ctx) => {
-      const classes = await storageClasses(ctx);
-      if (defaultStorageClasses(classes).length === 0)
-        return skip(
-          'no default StorageClass to provision a PersistentVolume with (optional: "may")',
-          {
-            storageClasses: classes.map((c) => c.metadata?.name),
-          },
-        );
+      const notObservable = persistenceNotObservable(await storageClasses(ctx));
+      if (notObservable) return notObservable;
       const ns = await ctx.ns();
       await ns.createClaim(claim('data'));
       const writer = await mustStart(
@@ -211,23 +148,15 @@ export default defineSuite('storage', (spec) => {
         await ns.pods.exec('reader', ['sh', '-c', 'sha256sum /data/blob | cut -d" " -f1'])
       ).stdout.trim();
       const bound = await waitBound(ctx, ns, 'data');
-      const evidence = {
+      return judgePersistence({
+        written,
+        read,
+        writerNode: writer.spec?.nodeName,
+        readerNode: reader.spec?.nodeName,
         volume: bound.bound
           ? `${bound.claim.spec?.volumeName ?? ''} (${bound.volume ? volumeSourceOf(bound.volume) : '?'})`
           : 'not bound',
-        writer: `${writer.spec?.nodeName ?? '?'}: sha256 ${written}`,
-        reader: `${reader.spec?.nodeName ?? '?'}: sha256 ${read}`,
-      };
-      return written !== '' && read === written
-        ? pass(
-            'a PersistentVolume kept 1 MiB of random bytes after the pod that wrote them was deleted; a new pod read them back',
-            evidence,
-          )
-        : fail(
-            'the second pod to read the bytes the first pod wrote',
-            `wrote ${written || '(nothing)'}, read ${read || '(nothing)'}`,
-            evidence,
-          );
+      });
     },
   );
 
@@ -342,42 +271,7 @@ export default defineSuite('storage', (spec) => {
         storage.listCSINode(),
         storage.listStorageClass(),
       ]);
-      const registered = Object.fromEntries(
-        csiNodes.items.map((n) => [
-          n.metadata?.name ?? '',
-          (n.spec.drivers ?? []).map((d) => d.name),
-        ]),
-      );
-      const driverNames = drivers.items.map((d) => d.metadata?.name ?? '');
-      const onNodes = new Set(Object.values(registered).flat());
-      const defaults = classes.items.filter((c) => defaultStorageClasses([c]).length > 0);
-      const evidence = {
-        csiDrivers: drivers.items.map((d) => ({
-          name: d.metadata?.name,
-          volumeLifecycleModes: d.spec.volumeLifecycleModes ?? ['Persistent'],
-        })),
-        driversPerCsiNode: registered,
-        defaultStorageClasses: defaults.map(
-          (c) =>
-            `${c.metadata?.name ?? ''}: ${c.provisioner}${driverNames.includes(c.provisioner) ? ' (CSI)' : ' (not CSI)'}`,
-        ),
-      };
-      if (driverNames.length === 0 && onNodes.size === 0)
-        return notApplicable(
-          'applies if CSI is supported; no CSI driver is registered (no CSIDriver object, no driver in any CSINode)',
-          evidence,
-        );
-      const absent = driverNames.filter((d) => !onNodes.has(d));
-      return absent.length < driverNames.length || onNodes.size > 0
-        ? pass(
-            `CSI is supported through ${[...new Set([...driverNames, ...onNodes])].join(', ')} (registered on ${Object.values(registered).filter((d) => d.length > 0).length} node(s))`,
-            evidence,
-          )
-        : fail(
-            'the CSI drivers to be registered on the nodes (CSINode)',
-            `CSIDriver objects ${absent.join(', ')} are on no node`,
-            evidence,
-          );
+      return judgeCsiSupport(drivers.items, csiNodes.items, classes.items);
     },
   );
 
@@ -390,22 +284,10 @@ export default defineSuite('storage', (spec) => {
     },
     async (ctx) => {
       const classes = await storageClasses(ctx);
-      const defaults = defaultStorageClasses(classes);
-      const evidence: Record<string, unknown> = {
-        storageClasses: classes.map(
-          (c) =>
-            `${c.metadata?.name ?? ''}: ${c.provisioner}, ${c.volumeBindingMode ?? 'Immediate'}`,
-        ),
-        defaults,
-      };
-      if (defaults.length !== 1)
-        return fail(
-          'exactly one default StorageClass',
-          defaults.length === 0
-            ? 'no StorageClass is marked default'
-            : `${defaults.length} defaults: ${defaults.join(', ')}`,
-          evidence,
-        );
+      const evidence = storageClassEvidence(classes);
+      const noOneDefault = judgeOneDefaultClass(classes, evidence);
+      if (noOneDefault) return noOneDefault;
+      const defaultName = defaultStorageClasses(classes)[0]!;
       const ns = await ctx.ns();
       const created = await ns.createClaim(claim('dynamic'));
       await mustStart(
@@ -413,33 +295,13 @@ export default defineSuite('storage', (spec) => {
         'a pod using a claim of the default class to run',
         evidence,
       );
-      const bound = await waitBound(ctx, ns, 'dynamic');
-      if (!bound.bound)
-        return fail(
-          'the claim to be bound',
-          `phase ${bound.phase}; ${bound.events.join(' | ')}`,
-          evidence,
-        );
-      const sc = classes.find((c) => c.metadata?.name === defaults[0]);
-      const provisionedBy =
-        bound.volume?.metadata?.annotations?.['pv.kubernetes.io/provisioned-by'];
-      Object.assign(evidence, {
-        claimClassAssigned: created.spec?.storageClassName,
-        volume: bound.volume?.metadata?.name,
-        provisionedBy,
-        volumeClass: bound.volume?.spec?.storageClassName,
-      });
-      return provisionedBy === sc?.provisioner &&
-        bound.volume?.spec?.storageClassName === defaults[0]
-        ? pass(
-            `a claim naming no class got ${defaults[0]} and a volume provisioned by ${provisionedBy}`,
-            evidence,
-          )
-        : fail(
-            `a volume dynamically provisioned by ${sc?.provisioner ?? '?'} for class ${defaults[0]}`,
-            `volume ${bound.volume?.metadata?.name ?? '?'} provisioned by ${provisionedBy ?? 'nobody (pre-provisioned)'}, class ${bound.volume?.spec?.storageClassName ?? '?'}`,
-            evidence,
-          );
+      return judgeDynamicProvisioning(
+        classes.find((c) => c.metadata?.name === defaultName),
+        defaultName,
+        created.spec?.storageClassName,
+        await waitBound(ctx, ns, 'dynamic'),
+        evidence,
+      );
     },
   );
 });
