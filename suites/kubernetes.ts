@@ -18,15 +18,19 @@
  * Service so both the allocation of two ClusterIPs and the data path through
  * each family are observed.
  */
-import { isIPv4, isIPv6 } from 'node:net';
-import { ApiException, VersionApi, type V1Node, type V1Service } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AutoscalingV1Api,
+  AutoscalingV2Api,
+  VersionApi,
+  type V1Node,
+  type V1Service,
+} from '@kubernetes/client-node';
 import type { CheckContext } from '../helpers/framework/context.js';
 import { cgroupReadScript, parseCgroupReport } from '../helpers/probes/cgroup.js';
 import {
   alphaVersion,
   apiOrigins,
-  betaVersion,
-  gaVersion,
   resourcesOf,
   servedGroupVersions,
 } from '../helpers/k8s/discovery.js';
@@ -80,12 +84,39 @@ export {
   controlPlaneServicesPerNode,
 } from './rules/control-plane-services.js';
 import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
-import { isControlPlane, listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
+import { isControlPlane, listNodes, nodeName } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { getRaw } from '../helpers/k8s/raw-get.js';
 import { oneLine } from '../helpers/k8s/errors.js';
 import { enabledAlphaFeatures, splitByOrigin } from './rules/api-versions.js';
+import { judgeBetaApis } from './rules/kubernetes-beta-apis.js';
+import {
+  hpaFieldsV1,
+  hpaFieldsV2,
+  judgeGaApis,
+  planRoundTrips,
+  roundTripDifferences,
+  roundTripHpaV1,
+  roundTripName,
+  type RoundTrip,
+  type RoundTripPlan,
+} from './rules/kubernetes-ga-roundtrip.js';
+import { judgePolicyScenario } from './rules/kubernetes-network-policy.js';
+import {
+  answeredByServer,
+  dualStackClusterIps,
+  dualStackRefused,
+  externalNameUnresolved,
+  judgeDualStackReach,
+  judgeExternalNameHttp,
+  judgeNodePortReach,
+  nodePortTargets,
+  nslookupEvidence,
+  refusalMessage,
+  resolvesAsCname,
+  usableNodePort,
+} from './rules/kubernetes-services.js';
 import { fail, pass, skip } from '../helpers/framework/result.js';
 
 /** The API server's enabled alpha feature gates, or why they could not be read. */
@@ -429,23 +460,15 @@ export default defineSuite('kubernetes', (spec) => {
         );
       } catch (err) {
         if (err instanceof ApiException && (err as ApiException<unknown>).code === 422) {
-          return fail(
-            'a Service with ipFamilyPolicy RequireDualStack to be accepted',
-            `rejected: ${String((err as Error).message).split('\n')[0]}`,
-          );
+          const refused = err as ApiException<unknown>;
+          return dualStackRefused(refusalMessage(refused.message, refused.body));
         }
         throw err;
       }
       const clusterIPs = service.spec?.clusterIPs ?? [];
-      const ipv4 = clusterIPs.find((ip) => isIPv4(ip));
-      const ipv6 = clusterIPs.find((ip) => isIPv6(ip));
-      if (!ipv4 || !ipv6) {
-        return fail(
-          'two ClusterIPs, one IPv4 and one IPv6',
-          `clusterIPs ${JSON.stringify(clusterIPs)}`,
-          { clusterIPs },
-        );
-      }
+      const allocated = dualStackClusterIps(clusterIPs);
+      if ('status' in allocated) return allocated;
+      const { ipv4, ipv6 } = allocated;
       await ns.pods.createRunning(netexecServerPod(ctx, 'server', serverLabels, serverPort));
       await waitForReadyEndpoints(ctx, ns.name, 'dual-stack', 2);
       await ns.pods.createRunning(sleeperPod(ctx, 'client'));
@@ -453,15 +476,7 @@ export default defineSuite('kubernetes', (spec) => {
         await reachWithin(ctx, ns, ipv4, serverPort, `the server to answer on ${ipv4}`),
         await reachWithin(ctx, ns, ipv6, serverPort, `the server to answer on ${ipv6}`),
       ];
-      const evidence = { clusterIPs, attempts };
-      const unreachable = attempts.filter((a) => !a.reachable);
-      return unreachable.length === 0
-        ? pass(`service got ${ipv4} and ${ipv6}; the client reached the server over both`, evidence)
-        : fail(
-            'the server to be reachable through the service over IPv4 and IPv6',
-            unreachable.map((a) => `${a.target}: exit ${a.exitCode} ${a.detail}`).join('; '),
-            evidence,
-          );
+      return judgeDualStackReach(clusterIPs, allocated, attempts);
     },
   );
 
@@ -514,9 +529,9 @@ export default defineSuite('kubernetes', (spec) => {
   spec(
     'ra2.k8s.013',
     {
-      kind: 'inspect',
+      kind: 'probe',
       observes:
-        'Reads the API server’s minor version (/version) and the group versions API discovery serves, and checks every GA group version the upstream kube-apiserver of that minor serves by default (table in suites/rules/ga-apis.ts for 1.35-1.37; a newer minor is held to the newest table, an older one to the GA versions every supported release serves) is among them; it does not exercise the APIs or round-trip objects between versions.',
+        'Reads the API server’s minor version (/version) and the group versions API discovery serves, and checks every GA group version the upstream kube-apiserver of that minor serves by default (table in suites/rules/ga-apis.ts for 1.35-1.37; a newer minor is held to the newest table, an older one to the GA versions every supported release serves) is among them. Where a group serves two GA versions it has an object for (autoscaling/v1 and v2: a HorizontalPodAutoscaler), it creates the object in the check’s namespace through the older version, reads it through the newer one, compares the fields both carry and deletes it; a field lost or changed fails, a group without such an object is named in the evidence.',
     },
     async (ctx) => {
       const [{ gitVersion }, servedList] = await Promise.all([
@@ -528,24 +543,10 @@ export default defineSuite('kubernetes', (spec) => {
       if (Number.isNaN(minor))
         return skip(`the API server's version ${gitVersion} names no Kubernetes 1.x minor`);
       const judged = compareWithUpstream(minor, served, requiredGaGroupVersions);
-      const evidence = {
-        serverVersion: gitVersion,
-        comparedWith:
-          judged.tableMinor !== undefined ? `upstream 1.${judged.tableMinor}` : 'common GA list',
-        note: judged.note,
-        expected: judged.expected,
-        missing: judged.missing,
-      };
-      return judged.missing.length === 0
-        ? pass(
-            `all ${judged.expected.length} GA group versions of ${evidence.comparedWith} are served`,
-            evidence,
-          )
-        : fail(
-            `every GA group version ${evidence.comparedWith} serves`,
-            `not served: ${judged.missing.join(', ')}`,
-            evidence,
-          );
+      const { plans, notRoundTripped } = planRoundTrips(servedList);
+      const roundTrips: RoundTrip[] = [];
+      for (const plan of plans) roundTrips.push(await roundTripHpa(ctx, plan));
+      return judgeGaApis({ serverVersion: gitVersion, judged }, roundTrips, notRoundTripped);
     },
   );
 
@@ -554,7 +555,7 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'probe',
       observes:
-        'Connects from two client pods to a netexec server pod in one namespace, over each of the server’s pod IPs: both get through with no policy, neither under a deny-all ingress NetworkPolicy, only the labelled client once an allow rule names its labels; blocked counts only after several refused or timed-out attempts in a row.',
+        'Connects from two client pods to a netexec server pod in one namespace, over each of the server’s pod IPs: both get through with no policy, neither under a deny-all ingress NetworkPolicy, only the labelled client once an allow rule names its labels; blocked counts only after several refused or timed-out attempts in a row. A step that did not settle fails only on a path observed against the policy; one whose only mismatches are paths the probe could not observe (exec calls failed or timed out) or could not confirm blocked in time (too slow) is an error.',
     },
     async (ctx) => {
       const ns = await ctx.ns();
@@ -571,17 +572,7 @@ export default defineSuite('kubernetes', (spec) => {
         allowedLabels,
         port: serverPort,
       });
-      const evidence = { serverIps: scenario.serverIps, steps: scenario.steps };
-      return scenario.failedStep
-        ? fail(
-            'NetworkPolicy to be enforced at each step: open, deny-all, allow for the labelled client',
-            `${scenario.failedStep.name}: ${scenario.failedStep.mismatched.join('; ')}`,
-            evidence,
-          )
-        : pass(
-            `NetworkPolicy enforced on ${scenario.serverIps.join(' and ')}: open without policy, closed by deny-all, opened by an allow rule for the labelled client only`,
-            evidence,
-          );
+      return judgePolicyScenario(scenario);
     },
   );
 
@@ -695,40 +686,17 @@ export default defineSuite('kubernetes', (spec) => {
     },
     async (ctx) => {
       const { ns, service } = await serverBehindService(ctx, 'node-port', ofType('NodePort'));
-      const nodePort = service.spec?.ports?.[0]?.nodePort;
       const family = service.spec?.ipFamilies?.[0] ?? 'IPv4';
-      const targets = workers(await listNodes(ctx.cluster.core)).flatMap((node) => {
-        const ip = (node.status?.addresses ?? []).find(
-          (a) =>
-            a.type === 'InternalIP' && (family === 'IPv6' ? isIPv6(a.address) : isIPv4(a.address)),
-        )?.address;
-        return ip ? [{ node: nodeName(node), ip }] : [];
-      });
-      if (!nodePort || targets.length === 0) {
-        return fail(
-          'a NodePort allocated and a worker InternalIP to reach it on',
-          `nodePort ${nodePort ?? 'none'}, worker ${family} InternalIPs: ${targets.length}`,
-          { service: service.spec },
-        );
-      }
+      const targets = nodePortTargets(await listNodes(ctx.cluster.core), family);
+      const nodePort = usableNodePort(service.spec, family, targets);
+      if (typeof nodePort !== 'number') return nodePort;
       const attempts = [];
       for (const target of targets) {
         const description = `the server to answer on ${target.node} ${hostPort(target.ip, nodePort)}`;
         const attempt = await reachWithin(ctx, ns, target.ip, nodePort, description);
         attempts.push({ node: target.node, ...attempt });
       }
-      const evidence = { nodePort, attempts };
-      const unreachable = attempts.filter((a) => !a.reachable);
-      return unreachable.length === 0
-        ? pass(
-            `the server answered on nodePort ${nodePort} of ${attempts.map((a) => `${a.node} (${a.target})`).join(', ')}`,
-            evidence,
-          )
-        : fail(
-            `the server reachable on nodePort ${nodePort} of every worker`,
-            unreachable.map((a) => `${a.node} ${a.target}: ${a.detail}`).join('; '),
-            evidence,
-          );
+      return judgeNodePortReach(nodePort, attempts);
     },
   );
 
@@ -761,39 +729,21 @@ export default defineSuite('kubernetes', (spec) => {
         ctx,
         `${alias} to resolve to the CNAME ${backend}`,
         () => ns.pods.exec('client', ['nslookup', alias]),
-        (r) => r.stdout.toLowerCase().includes(`canonical name = ${backend}`),
+        (r) => resolvesAsCname(r.stdout, backend),
         ctx.timeouts.serviceEndpoints,
       );
-      const evidence: Record<string, unknown> = {
-        externalName: backend,
-        nslookup: resolved.last.stdout.trim().split('\n').slice(-6),
-      };
-      if (!resolved.ok) {
-        return fail(
-          `${alias} to resolve as a CNAME of ${backend}`,
-          (resolved.last.stdout + resolved.last.stderr).trim().slice(0, 300),
-          evidence,
-        );
-      }
+      const unresolved = externalNameUnresolved(alias, backend, resolved.last);
+      if (unresolved) return unresolved;
       const url = `http://${alias}:${serverPort}/hostname`;
       const got = await attemptUntil(
         ctx,
         `${url} to answer from the backend`,
         () => tryHttpGet(ns.pods, 'client', url),
-        (a) => a.status === 200 && a.body === 'server',
+        answeredByServer,
         ctx.timeouts.serviceEndpoints,
       );
-      evidence.attempt = got.last;
-      return got.ok
-        ? pass(
-            `${alias} is a CNAME of ${backend}; the client reached the backend through it`,
-            evidence,
-          )
-        : fail(
-            `GET ${url} to answer 200 "server" through the ExternalName service`,
-            `status ${got.last.status}, body "${got.last.body}", ${got.last.detail}`,
-            evidence,
-          );
+      const evidence = { ...nslookupEvidence(backend, resolved.last.stdout), attempt: got.last };
+      return judgeExternalNameHttp(alias, backend, url, got.last, evidence);
     },
   );
 
@@ -805,45 +755,11 @@ export default defineSuite('kubernetes', (spec) => {
         'For each beta group version the API server serves itself (its APIService is built in), lists its resources and those of the GA versions of the same group: a resource served at both a beta and a GA version fails; CRDs and aggregated servers are not judged; resources renamed between versions are not matched.',
     },
     async (ctx) => {
-      const { builtIn: served, notJudged } = splitByOrigin(
+      const split = splitByOrigin(
         await servedGroupVersions(ctx.cluster.kc),
         await apiOrigins(ctx.cluster.kc),
       );
-      const resources = new Map<string, string[]>();
-      const listed = async (groupVersion: string) => {
-        if (!resources.has(groupVersion))
-          resources.set(groupVersion, await resourcesOf(ctx.cluster.kc, groupVersion));
-        return resources.get(groupVersion) as string[];
-      };
-      const violations: string[] = [];
-      for (const beta of served.filter((gv) => gv.group !== '' && betaVersion.test(gv.version))) {
-        const gaOfGroup = served.filter(
-          (gv) => gv.group === beta.group && gaVersion.test(gv.version),
-        );
-        for (const resource of await listed(beta.groupVersion)) {
-          for (const ga of gaOfGroup) {
-            if ((await listed(ga.groupVersion)).includes(resource)) {
-              violations.push(
-                `${resource} served at ${beta.groupVersion} and at GA ${ga.groupVersion}`,
-              );
-            }
-          }
-        }
-      }
-      const betas = served
-        .filter((gv) => betaVersion.test(gv.version))
-        .map((gv) => gv.groupVersion);
-      const evidence = { betaGroupVersions: betas, violations, notJudged };
-      return violations.length === 0
-        ? pass(
-            `no beta resource is also served at a GA version (${betas.length} beta group versions examined)`,
-            evidence,
-          )
-        : fail(
-            'a beta resource only where no GA version of it is served',
-            violations.join('; '),
-            evidence,
-          );
+      return judgeBetaApis(split, (groupVersion) => resourcesOf(ctx.cluster.kc, groupVersion));
     },
   );
 });
@@ -852,6 +768,36 @@ export default defineSuite('kubernetes', (spec) => {
  * Zones are those named on any node; a cluster whose nodes carry no zone
  * label is one unnamed zone. Each zone needs at least one node of the role.
  */
+/**
+ * ra2.k8s.013's round trip: a HorizontalPodAutoscaler created in the check's
+ * namespace (labelled with the run) through autoscaling/v1, read through
+ * autoscaling/v2, then deleted; the namespace's removal catches it if a step throws.
+ */
+async function roundTripHpa(ctx: CheckContext, plan: RoundTripPlan): Promise<RoundTrip> {
+  const namespace = (await ctx.ns()).name;
+  const body = roundTripHpaV1({ ...ctx.labels });
+  const name = roundTripName;
+  const v1 = ctx.cluster.kc.makeApiClient(AutoscalingV1Api);
+  const created = await v1.createNamespacedHorizontalPodAutoscaler({ namespace, body });
+  ctx.log(`Created ${plan.kind} ${namespace}/${name} through ${plan.wroteThrough}`);
+  const read = await ctx.cluster.kc
+    .makeApiClient(AutoscalingV2Api)
+    .readNamespacedHorizontalPodAutoscaler({ name, namespace });
+  ctx.log(`Read ${plan.kind} ${namespace}/${name} through ${plan.readThrough}`);
+  await v1.deleteNamespacedHorizontalPodAutoscaler({ name, namespace });
+  ctx.log(`Deleted ${plan.kind} ${namespace}/${name}`);
+  const written = hpaFieldsV1(body);
+  const readBack = hpaFieldsV2(read);
+  return {
+    ...plan,
+    object: `${namespace}/${created.metadata?.name ?? name}`,
+    written,
+    read: readBack,
+    differences: roundTripDifferences(written, readBack),
+    deleted: true,
+  };
+}
+
 /** Nodes, the API server endpoints and the two leader leases: the control plane as any client sees it. */
 async function controlPlaneApiView(ctx: CheckContext) {
   const [nodes, endpoints, leases] = await Promise.all([

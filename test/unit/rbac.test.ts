@@ -83,6 +83,9 @@ const permissionOf: Record<string, [group: string, resource: string, verb: strin
   createNamespacedIngress: ['networking.k8s.io', 'ingresses', 'create'],
   readNamespacedIngress: ['networking.k8s.io', 'ingresses', 'get'],
   listIngressClass: ['networking.k8s.io', 'ingressclasses', 'list'],
+  createNamespacedHorizontalPodAutoscaler: ['autoscaling', 'horizontalpodautoscalers', 'create'],
+  readNamespacedHorizontalPodAutoscaler: ['autoscaling', 'horizontalpodautoscalers', 'get'],
+  deleteNamespacedHorizontalPodAutoscaler: ['autoscaling', 'horizontalpodautoscalers', 'delete'],
   listAPIService: ['apiregistration.k8s.io', 'apiservices', 'list'],
   createNamespacedCustomObject: [NAD_GROUP, NAD_PLURAL, 'create'],
   listClusterCustomObject: [NAD_GROUP, NAD_PLURAL, 'list'],
@@ -251,6 +254,13 @@ describe('least-privilege RBAC (sonobuoy/rbac-least-privilege.yaml)', () => {
         );
     const denied = needed.filter((p) => !grants(...p)).map(([g, r, v]) => `${v} ${g}/${r}`);
     expect(denied, 'generic calls the ClusterRole does not grant').to.deep.equal([]);
+  });
+
+  it('grants the HorizontalPodAutoscaler round trip of ra2.k8s.013 (create, get, delete), no more', () => {
+    for (const verb of ['create', 'get', 'delete'])
+      expect(grants('autoscaling', 'horizontalpodautoscalers', verb), verb).to.equal(true);
+    for (const verb of ['list', 'update', 'patch', 'watch'])
+      expect(grants('autoscaling', 'horizontalpodautoscalers', verb), verb).to.equal(false);
   });
 
   it('grants the namespace list and delete the sweep does through the typed client', () => {
