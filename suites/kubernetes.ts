@@ -529,7 +529,8 @@ export default defineSuite('kubernetes', (spec) => {
   spec(
     'ra2.k8s.013',
     {
-      kind: 'probe',
+      // Writes one object through the API and schedules nothing: still an inspection.
+      kind: 'inspect',
       observes:
         'Reads the API server’s minor version (/version) and the group versions API discovery serves, and checks every GA group version the upstream kube-apiserver of that minor serves by default (table in suites/rules/ga-apis.ts for 1.35-1.37; a newer minor is held to the newest table, an older one to the GA versions every supported release serves) is among them. Where a group serves two GA versions it has an object for (autoscaling/v1 and v2: a HorizontalPodAutoscaler), it creates the object in the check’s namespace through the older version, reads it through the newer one, compares the fields both carry and deletes it; a field lost or changed fails, a group without such an object is named in the evidence.',
     },
