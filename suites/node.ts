@@ -13,7 +13,6 @@
  * sample (one node per role/profile/zone/instance-type; --all-nodes: every
  * node), a bounded number at a time.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { servedResource } from '../helpers/k8s/api-resources.js';
 import { findComponentPods, formatComponentPod, running } from '../helpers/k8s/components.js';
 import {
@@ -39,6 +38,11 @@ import { defineHardwareRows, hardwareProbe } from './node-hardware.js';
 import { networkIntensiveWorkers, profileLabelOf } from './rules/node-groups.js';
 import { defaultProbeConcurrency, mapBounded, sampleNodes } from '../helpers/probes/node-sample.js';
 import { capacityAtLeast } from './rules/capacity.js';
+import {
+  judgeAddressFamilies,
+  judgeAddressRouting,
+  nodeAddresses,
+} from './rules/node-dual-stack.js';
 
 // Kept for the existing unit tests, which import them from the suite.
 export { capacityAtLeast };
@@ -163,35 +167,10 @@ export default defineSuite('node', (spec) => {
     },
     async (ctx) => {
       const nodes = await listNodes(ctx.cluster.core);
-      const addresses = nodes.map((n) => {
-        const internal = (n.status?.addresses ?? [])
-          .filter((a) => a.type === 'InternalIP')
-          .map((a) => a.address);
-        return {
-          node: nodeName(n),
-          ipv4: internal.filter(
-            (ip) => isIPv4(ip) && !ip.startsWith('127.') && !ip.startsWith('169.254.'),
-          ),
-          ipv6: internal.filter((ip) => isIPv6(ip) && ip !== '::1' && !/^fe[89ab]/i.test(ip)),
-          podCIDRs: n.spec?.podCIDRs ?? [],
-          kubeletPort: n.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250,
-        };
-      });
+      const addresses = nodes.map(nodeAddresses);
       const evidence: Record<string, unknown> = { nodes: addresses };
-      const single = addresses.filter((a) => a.ipv4.length === 0 || a.ipv6.length === 0);
-      if (nodes.length === 0)
-        return fail('nodes with IPv4 and IPv6 addresses', 'no nodes', evidence);
-      if (single.length > 0)
-        return fail(
-          'every node to have a routable IPv4 and IPv6 InternalIP',
-          single
-            .map(
-              (a) =>
-                `${a.node}: IPv4 ${a.ipv4.join(',') || 'none'}, IPv6 ${a.ipv6.join(',') || 'none'}`,
-            )
-            .join('; '),
-          evidence,
-        );
+      const notDualStack = judgeAddressFamilies(addresses, evidence);
+      if (notDualStack) return notDualStack;
       const from = spreadWorkers(nodes)[0];
       if (!from) return skip('needs a schedulable worker for the routing probe', evidence);
       const ns = await ctx.ns();
@@ -215,17 +194,16 @@ export default defineSuite('node', (spec) => {
       evidence.attempts = attempts.map(
         (a) => `${a.node} ${a.target}: ${a.reachable ? 'reached' : a.detail}`,
       );
-      const unreached = attempts.filter((a) => !a.reachable);
-      return unreached.length === 0
-        ? pass(
-            `all ${nodes.length} nodes have an IPv4 and an IPv6 InternalIP; both of each of ${sample.nodes.length} sampled node(s) reached from a pod on ${nodeName(from)} (${sample.note})`,
-            evidence,
-          )
-        : fail(
-            'every node address routable from the pod network',
-            unreached.map((a) => `${a.node} ${a.target}: ${a.detail}`).join('; '),
-            evidence,
-          );
+      return judgeAddressRouting(
+        attempts,
+        {
+          nodes: nodes.length,
+          sampledNodes: sample.nodes.length,
+          from: nodeName(from),
+          sampleNote: sample.note,
+        },
+        evidence,
+      );
     },
   );
 
