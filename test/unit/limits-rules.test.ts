@@ -78,6 +78,27 @@ describe('ra2.ch.006 CPU commitment (suites/rules/limits.ts)', () => {
     );
   });
 
+  it('fails a node where only an init container has no CPU limit, naming the pod (red)', () => {
+    const pods = [pod('migrate', [c('100m', '200m')], { initContainers: [c('100m')] })];
+    const verdict = judgeCpuCommitment([cpuCommitment(node('w1', '4'), pods)]);
+    expect(verdict).to.deep.include({
+      status: 'failed',
+      observed: 'w1: limits unbounded (1 pod(s) without a CPU limit: ns/migrate)',
+    });
+  });
+
+  it('fails a node whose pod overhead takes requests and limits to allocatable (red)', () => {
+    // 2 x (900m + 100m of RuntimeClass overhead) = 2 cores; without the overhead it would be 1.8.
+    const pods = ['vm-a', 'vm-b'].map((name) =>
+      pod(name, [c('900m', '900m')], { overhead: { cpu: '100m' } }),
+    );
+    const verdict = judgeCpuCommitment([cpuCommitment(node('w1', '2'), pods)]);
+    expect(verdict).to.deep.include({
+      status: 'failed',
+      observed: 'w1: requests 2 >= allocatable 2, limits 2 >= allocatable 2',
+    });
+  });
+
   it('passes bounded pods below allocatable (green); no node is nothing to judge', () => {
     const pods = [
       pod('a', [c('500m', '1')]),
