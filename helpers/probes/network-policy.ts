@@ -6,8 +6,9 @@
  *
  * A cell is reached after one successful attempt and blocked only after
  * several blocked attempts in a row (netexec.ts, connectivityOf). A step whose
- * only mismatches are paths that could not be observed at the deadline (exec
- * or API failures) throws: the check is an error, never a blocked path.
+ * only mismatches are paths that could not be observed or confirmed at the
+ * deadline (exec or API failures, attempts too slow to confirm a block) throws:
+ * the check is an error, never a verdict on the policy.
  */
 import {
   NetworkingV1Api,
@@ -44,6 +45,8 @@ export interface MatrixCell extends MatrixEdge {
   state: Connectivity;
   /** What the latest attempt printed (agnhost's stderr, or why the exec failed). */
   detail: string;
+  /** Every attempt of the step so far, oldest first. */
+  attempts?: readonly ConnectOutcome[];
 }
 
 export interface MatrixObservation {
@@ -94,16 +97,33 @@ export function matrixSettled(cells: readonly MatrixCell[]): boolean {
 }
 
 /**
+ * Whether a path that does not match its expectation says something about the
+ * policy. A path nothing could be learnt about does not. Nor does one that must
+ * be blocked, was blocked on its latest attempts but not yet BLOCKED_IN_A_ROW
+ * times in a row, and was never reached again once first blocked: its attempts
+ * were too slow, or failed in between, to confirm the block by the deadline (a
+ * loaded node, slow exec calls). A path reached after being blocked flaps: that
+ * is the policy's doing.
+ */
+export function contradictsPolicy(cell: MatrixCell): boolean {
+  if (cell.state === 'not-observed') return false;
+  if (cell.state !== 'unconfirmed' || cell.expectReachable || !cell.attempts) return true;
+  const sinceFirstBlock = cell.attempts.slice(cell.attempts.indexOf('blocked'));
+  return sinceFirstBlock.includes('reached');
+}
+
+/**
  * What a step's last matrix says at its deadline: settled; contradicted (some
  * path was observed otherwise than expected, the policy's verdict); or
- * not-observed (every mismatch is a path nothing could be learnt about).
+ * not-observed (every mismatch is a path the probe could not observe or
+ * confirm: contradictsPolicy).
  */
 export function matrixOutcome(
   cells: readonly MatrixCell[],
 ): 'settled' | 'contradicted' | 'not-observed' {
   const mismatched = cells.filter((c) => c.state !== expectedState(c));
   if (mismatched.length === 0) return 'settled';
-  return mismatched.every((c) => c.state === 'not-observed') ? 'not-observed' : 'contradicted';
+  return mismatched.some(contradictsPolicy) ? 'contradicted' : 'not-observed';
 }
 
 const stateWords: Record<Connectivity, string> = {
@@ -167,7 +187,8 @@ export class NetworkPolicyJig {
     const onePass = async (): Promise<MatrixCell[]> =>
       (await this.observe(edges)).map((attempt, i) => {
         histories[i]!.push(attempt.outcome);
-        return { ...edges[i]!, state: connectivityOf(histories[i]!), detail: attempt.detail };
+        const attempts = [...histories[i]!];
+        return { ...edges[i]!, state: connectivityOf(attempts), detail: attempt.detail, attempts };
       });
     const options = (await this.ctx.ns()).pollOptions(timeoutMs);
     const polled = await poll(description, onePass, matrixSettled, options);
@@ -187,7 +208,9 @@ function notObserved(
   cells: readonly MatrixCell[],
   lastError: unknown,
 ): Error {
-  const unobserved = renderMatrix(cells.filter((c) => c.state === 'not-observed'));
+  const unobserved = renderMatrix(
+    cells.filter((c) => c.state !== expectedState(c) && !contradictsPolicy(c)),
+  );
   const why = lastError !== undefined ? oneLine(lastError) : unobserved.join('; ');
   return new Error(`could not observe ${description} within ${formatDuration(timeoutMs)}: ${why}`);
 }

@@ -8,6 +8,7 @@ import {
   type ConnectOutcome,
 } from '../../helpers/probes/netexec.js';
 import {
+  contradictsPolicy,
   matrixOutcome,
   NetworkPolicyJig,
   renderMatrix,
@@ -89,6 +90,24 @@ describe('connectivity: a NetworkPolicy step', () => {
     expect(matrixOutcome([cell('unconfirmed')])).to.equal('contradicted');
     expect(matrixOutcome([cell('not-observed'), cell('blocked')])).to.equal('not-observed');
     expect(matrixOutcome([cell('not-observed'), cell('reached')])).to.equal('contradicted');
+  });
+
+  it('holds a block seen too few times in a row against the probe, a flapping one against the policy', () => {
+    const unconfirmed = (...attempts: ConnectOutcome[]) => ({ ...cell('unconfirmed'), attempts });
+    // Slow exec calls: open before the policy, then blocked twice by the deadline.
+    const slow = unconfirmed('reached', 'reached', 'blocked', 'blocked');
+    expect(contradictsPolicy(slow)).to.equal(false);
+    expect(matrixOutcome([slow, cell('blocked')])).to.equal('not-observed');
+    // An exec failure broke the run of blocks: still the probe's shortfall.
+    expect(contradictsPolicy(unconfirmed('blocked', 'not-observed', 'blocked'))).to.equal(false);
+    // Reached again after a block: the policy flaps.
+    const flapping = unconfirmed('blocked', 'blocked', 'reached', 'blocked');
+    expect(contradictsPolicy(flapping)).to.equal(true);
+    expect(matrixOutcome([flapping])).to.equal('contradicted');
+    // Must be reachable but last seen blocked: a verdict.
+    expect(
+      contradictsPolicy({ ...unconfirmed('reached', 'blocked'), expectReachable: true }),
+    ).to.equal(true);
   });
 
   it('renders a path that could not be observed with its cause', () => {
