@@ -3,7 +3,7 @@
  * conformance. UsageError and EnvironmentError end a run: the CLI reports them
  * as one line with exit code 2. PodEnvironmentError ends one check as `error`.
  */
-import { StopPolling } from './wait.js';
+import { StopPolling } from './stop-polling.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';

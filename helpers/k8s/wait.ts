@@ -5,6 +5,9 @@
  * whether or not the condition held; `waitFor` throws on timeout.
  */
 import { formatDuration } from './duration.js';
+import { StopPolling } from './stop-polling.js';
+
+export { StopPolling };
 
 export interface PollOptions {
   timeoutMs: number;
@@ -36,11 +39,6 @@ export class WaitTimeoutError extends Error {
   ) {
     super(`timed out after ${formatDuration(timeoutMs)} waiting for ${description}`);
   }
-}
-
-/** A condition that knows it can never hold ends the wait with this error. */
-export class StopPolling extends Error {
-  override name = 'StopPolling';
 }
 
 /**

@@ -5,9 +5,6 @@ import type {
   V1PersistentVolume,
   V1StorageClass,
 } from '@kubernetes/client-node';
-// Loaded first: helpers/k8s/wait.ts -> duration.ts -> errors.ts -> wait.ts is an import cycle
-// that throws when wait.ts (here through pvc.ts) is the first of them loaded.
-import '../../helpers/k8s/errors.js';
 import { judgeCsiSupport, judgeVolumePlugins } from '../../suites/rules/storage-plugins.js';
 
 const storageClass = (name: string, provisioner: string, isDefault = false): V1StorageClass => ({
