@@ -555,6 +555,7 @@ export default defineSuite('kubernetes', (spec) => {
     'ra2.k8s.014',
     {
       kind: 'probe',
+      longWait: true,
       observes:
         'Connects from two client pods to a netexec server pod in one namespace, over each of the server’s pod IPs: both get through with no policy, neither under a deny-all ingress NetworkPolicy, only the labelled client once an allow rule names its labels; blocked counts only after several refused or timed-out attempts in a row. A step that did not settle fails only on a path observed against the policy; one whose only mismatches are paths the probe could not observe (exec calls failed or timed out) or could not confirm blocked in time (too slow) is an error.',
     },
@@ -581,6 +582,7 @@ export default defineSuite('kubernetes', (spec) => {
     'ra2.k8s.015',
     {
       kind: 'probe',
+      longWait: true,
       observes:
         'Creates a LoadBalancer Service in front of a netexec server, waits for an address in its status, and connects to the server through that address from a client pod inside the cluster; reachability from outside the cluster is not observed.',
     },

@@ -121,6 +121,7 @@ export default defineSuite('networking', (spec) => {
     'ra2.ntw.001',
     {
       kind: 'probe',
+      longWait: true,
       observes:
         'Between a server pod and a client pod on two workers, watches the client’s TCP connections get through, stop under a deny-ingress NetworkPolicy created through the Kubernetes API, and get through again once the policy is deleted; what administrators do outside the API is not observed.',
     },
@@ -602,6 +603,7 @@ export default defineSuite('networking', (spec) => {
     'ra2.ntw.014',
     {
       kind: 'probe',
+      longWait: true,
       observes:
         'Runs a NetworkPolicy matrix from two client pods on one worker to a server pod on another, over each server address family: no policy (both clients get through), deny-all ingress (neither does), an allow rule for one pod label (only the labelled client does).',
     },

@@ -40,6 +40,12 @@ export interface CheckOptions {
    * the checks running beside it never see the change.
    */
   exclusive?: boolean;
+  /**
+   * Its wall time is mostly a wait on the cluster (a load balancer address, a
+   * policy to take effect): it starts before the other checks, so that the
+   * wait overlaps them instead of ending the run.
+   */
+  longWait?: boolean;
   /** Defaults to "restricted"; say so when a probe needs more. */
   podSecurity?: PodSecurityLevel;
   /**
@@ -120,6 +126,7 @@ export function bindSuites(catalog: Catalog, suites: readonly Suite[]): Check[] 
         options: {
           disruptive: false,
           exclusive: false,
+          longWait: false,
           podSecurity: 'restricted',
           observes: '',
           ...options,

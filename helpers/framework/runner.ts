@@ -342,11 +342,12 @@ async function runUntilStopped(
       });
       if (info.metadata) info.metadata.probeImage = probeImageFacts(probeImage, preflight, '');
     }
+    const order = startOrder(plans);
     await runScheduled({
-      count: plans.length,
+      count: order.length,
       bound: options.parallel ?? DEFAULT_PARALLEL,
-      alone: (index) => runsAlone(plans[index] as Plan),
-      run: runOne,
+      alone: (i) => runsAlone(plans[order[i] as number] as Plan),
+      run: (i) => runOne(order[i] as number),
     });
   } finally {
     if (heartbeat && cluster) {
@@ -362,6 +363,22 @@ async function runUntilStopped(
   const report = buildRunReport(info, results, new Date().toISOString(), stop.interruption());
   await notify(reporters, (r) => r.onRunEnd?.(report), warn);
   return report;
+}
+
+/**
+ * The order checks start in (indices into `plans`; results keep catalog
+ * order): checks that run and declare a long wait first, then the others, each
+ * group in catalog order. A long wait started first overlaps the rest of the
+ * run instead of being its tail.
+ */
+export function startOrder(plans: readonly Plan[]): number[] {
+  const waitsLong = (plan: Plan) =>
+    !plan.decided && !plan.notImplemented && plan.check.options.longWait;
+  const indices = plans.map((_, index) => index);
+  return [
+    ...indices.filter((i) => waitsLong(plans[i] as Plan)),
+    ...indices.filter((i) => !waitsLong(plans[i] as Plan)),
+  ];
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * When each check starts: up to `bound` at once, in catalog order, but a check
+ * When each check starts: up to `bound` at once, in the order given (the
+ * runner's startOrder: long waits first, then catalog order), but a check
  * that must run alone (disruptive, or exclusive: it changes state the others
  * share) waits until every running check has ended, and nothing else starts
  * until it ends. Starting strictly in order keeps the run predictable: a

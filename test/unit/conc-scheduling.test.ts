@@ -110,6 +110,28 @@ describe('conc: concurrent checks', () => {
     });
     expect(started).to.deep.equal(ROWS);
   });
+
+  it('starts the checks that declare a long wait first; results stay in catalog order', async () => {
+    const waiting = [ROWS[3], ROWS[9]] as string[];
+    const started: string[] = [];
+    const keep: Reporter = { name: 'order', onCheckStart: (row) => void started.push(row.id) };
+    const suite = defineSuite('kubernetes', (spec) => {
+      for (const id of ROWS)
+        spec(
+          id,
+          { kind: 'probe', observes: `the fake ${id}`, longWait: waiting.includes(id) },
+          () => Promise.resolve(pass(`ran ${id}`)),
+        );
+    });
+    const report = await runSuite({
+      ...fakeRunOptions(suite),
+      profile: 'basic',
+      parallel: 3,
+      reporters: [keep],
+    });
+    expect(started).to.deep.equal([...waiting, ...ROWS.filter((id) => !waiting.includes(id))]);
+    expect(report.results.map((r) => r.row.id)).to.deep.equal(ROWS);
+  });
 });
 
 describe('conc: the scheduler', () => {
