@@ -21,7 +21,9 @@ render() { perl -pe 's/\$\{(\w+)\}/exists $ENV{$1} ? $ENV{$1} : die "unset varia
 # module, so the bed carries no copy of them.
 build_kwok() {
   local dir src; dir=$(cache_dir "kwok-$KWOK_VERSION")
-  if [[ ! -x "$dir/kwok" ]]; then
+  # The image has no libc: a binary built with cgo (a cache from before common.sh set CGO_ENABLED=0)
+  # fails to start with "no such file or directory", so only a static one is kept.
+  if [[ ! -x "$dir/kwok" ]] || ! go version -m "$dir/kwok" | grep -q 'CGO_ENABLED=0'; then
     log "building kwok $KWOK_VERSION"
     GOFLAGS= GOBIN="$dir" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
   fi
@@ -65,9 +67,15 @@ running_simulated_pods() {
 
 build_kwok
 install_kwok
-log "applying $nodes simulated nodes"
-"$TESTBED_DIR/scale/nodes.sh" "$nodes" | kc apply --server-side --field-manager=ra2-scale -f - >/dev/null \
-  || die "could not create the simulated nodes"
+# Created, not applied: server-side apply refuses a status with two InternalIP addresses (it keys the
+# list by type), which is what every dual-stack kubelet reports; a node made by an earlier install stays.
+create_nodes() {
+  local errors
+  errors=$("$TESTBED_DIR/scale/nodes.sh" "$nodes" | kc create -f - -o name 2>&1 >/dev/null | grep -v 'AlreadyExists\|already exists' || true)
+  [[ -z $errors ]] || die "could not create the simulated nodes: $(head -n 3 <<<"$errors")"
+}
+log "creating $nodes simulated nodes"
+create_nodes
 wait_for "simulated nodes Ready" "$nodes" ready_simulated_nodes
 PODS=$pods render "$TESTBED_DIR/scale/fleet.yaml" | kc apply -f - >/dev/null
 wait_for "simulated workload pods Running" "$pods" running_simulated_pods
