@@ -98,9 +98,21 @@ up() {
   log "cluster $cluster is up; KUBECONFIG=$kubeconfig"
 }
 
+# Thaws every frozen cgroup (cgroup v1 freezer) of the cluster's node containers. A node container
+# stopped while runc had a pod's cgroup frozen (the ha failover test stops one) keeps that cgroup
+# frozen after it starts again, and Docker then cannot kill it: "did not receive an exit event".
+thaw_nodes() {
+  local id state
+  for id in $(docker ps -aq --no-trunc --filter "label=io.x-k8s.kind.cluster=$cluster"); do
+    for state in $(find "/sys/fs/cgroup/freezer/docker/$id" -name freezer.state -exec grep -l FROZEN {} + 2>/dev/null); do
+      log "thawing $state"; echo THAWED > "$state" || true
+    done
+  done
+}
+
 down() {
   if cluster_exists; then
-    kind delete cluster --name "$cluster" >/dev/null
+    kind delete cluster --name "$cluster" >/dev/null 2>&1 || { thaw_nodes; kind delete cluster --name "$cluster" >/dev/null; }
     log "deleted cluster $cluster"
   else
     log "no cluster $cluster"
