@@ -106,16 +106,25 @@ function metadataFields(metadata: { name?: string; labels?: Record<string, strin
   return fields;
 }
 
-/** The fields of an autoscaling/v1 HPA that autoscaling/v2 also carries. */
-export function hpaFieldsV1(hpa: V1HorizontalPodAutoscaler): SharedFields {
-  const spec = hpa.spec;
+/** The scale target and replica bounds, spelt the same in autoscaling/v1 and v2. */
+function scaleFields(
+  spec: V1HorizontalPodAutoscaler['spec'] | V2HorizontalPodAutoscaler['spec'],
+): SharedFields {
   return {
-    ...metadataFields(hpa.metadata),
     'spec.scaleTargetRef.apiVersion': spec?.scaleTargetRef.apiVersion,
     'spec.scaleTargetRef.kind': spec?.scaleTargetRef.kind,
     'spec.scaleTargetRef.name': spec?.scaleTargetRef.name,
     'spec.minReplicas': spec?.minReplicas,
     'spec.maxReplicas': spec?.maxReplicas,
+  };
+}
+
+/** The fields of an autoscaling/v1 HPA that autoscaling/v2 also carries. */
+export function hpaFieldsV1(hpa: V1HorizontalPodAutoscaler): SharedFields {
+  const spec = hpa.spec;
+  return {
+    ...metadataFields(hpa.metadata),
+    ...scaleFields(spec),
     'spec.cpuUtilization': spec?.targetCPUUtilizationPercentage,
   };
 }
@@ -127,11 +136,7 @@ export function hpaFieldsV2(hpa: V2HorizontalPodAutoscaler): SharedFields {
   const target = cpu?.resource?.target;
   return {
     ...metadataFields(hpa.metadata),
-    'spec.scaleTargetRef.apiVersion': spec?.scaleTargetRef.apiVersion,
-    'spec.scaleTargetRef.kind': spec?.scaleTargetRef.kind,
-    'spec.scaleTargetRef.name': spec?.scaleTargetRef.name,
-    'spec.minReplicas': spec?.minReplicas,
-    'spec.maxReplicas': spec?.maxReplicas,
+    ...scaleFields(spec),
     'spec.cpuUtilization': target?.type === 'Utilization' ? target.averageUtilization : undefined,
   };
 }

@@ -1,4 +1,5 @@
 /** Small builders for results and reports, shared by the unit tests. */
+import type { V1StorageClass } from '@kubernetes/client-node';
 import { loadCatalog } from '../../catalog/index.js';
 import type { CatalogRow } from '../../catalog/types.js';
 import {
@@ -63,3 +64,18 @@ export function capture() {
     err,
   };
 }
+
+/** A StorageClass, marked the cluster default when `isDefault`. */
+export const storageClass = (
+  name: string,
+  provisioner: string,
+  isDefault = false,
+): V1StorageClass => ({
+  metadata: {
+    name,
+    ...(isDefault
+      ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }
+      : {}),
+  },
+  provisioner,
+});

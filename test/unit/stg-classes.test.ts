@@ -10,17 +10,8 @@ import {
   persistenceNotObservable,
   storageClassEvidence,
 } from '../../suites/rules/storage-classes.js';
-import { catalog } from './fixtures.js';
+import { catalog, storageClass } from './fixtures.js';
 
-const storageClass = (name: string, provisioner: string, isDefault = false): V1StorageClass => ({
-  metadata: {
-    name,
-    ...(isDefault
-      ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }
-      : {}),
-  },
-  provisioner,
-});
 const defaultClass = storageClass('standard', 'rancher.io/local-path', true);
 const volume = (name: string, className: string, provisionedBy?: string): V1PersistentVolume => ({
   metadata: {

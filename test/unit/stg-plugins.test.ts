@@ -1,21 +1,8 @@
 import { expect } from 'chai';
-import type {
-  V1CSIDriver,
-  V1CSINode,
-  V1PersistentVolume,
-  V1StorageClass,
-} from '@kubernetes/client-node';
+import type { V1CSIDriver, V1CSINode, V1PersistentVolume } from '@kubernetes/client-node';
 import { judgeCsiSupport, judgeVolumePlugins } from '../../suites/rules/storage-plugins.js';
+import { storageClass } from './fixtures.js';
 
-const storageClass = (name: string, provisioner: string, isDefault = false): V1StorageClass => ({
-  metadata: {
-    name,
-    ...(isDefault
-      ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }
-      : {}),
-  },
-  provisioner,
-});
 const driver = (name: string): V1CSIDriver => ({ metadata: { name }, spec: {} });
 const csiNode = (name: string, ...drivers: string[]): V1CSINode => ({
   metadata: { name },
