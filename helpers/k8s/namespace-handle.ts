@@ -8,6 +8,7 @@ import {
   CustomObjectsApi,
   NetworkingV1Api,
   type CoreV1Api,
+  type CoreV1Event,
   type KubeConfig,
   type V1Ingress,
   type V1NetworkPolicy,
@@ -16,6 +17,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import { PodEnvironmentError } from './errors.js';
+import { clusterCauseOfNotReady } from './start-cause.js';
 import { execInContainer, type ExecResult } from './exec.js';
 import { WaitTimeoutError, waitFor, type PollOptions } from './wait.js';
 
@@ -148,6 +150,32 @@ export function withImagePullSecrets(names: readonly string[] = []): Tweak<V1Pod
   };
 }
 
+interface PodAndEvents {
+  pod: V1Pod | undefined;
+  events: CoreV1Event[];
+}
+
+function describePod({ pod, events }: PodAndEvents): Record<string, unknown> {
+  return {
+    phase: pod?.status?.phase,
+    node: pod?.spec?.nodeName,
+    conditions: (pod?.status?.conditions ?? []).map(
+      (c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}: ${c.message ?? ''})` : ''}`,
+    ),
+    containers: (pod?.status?.containerStatuses ?? []).map((c) => ({
+      name: c.name,
+      ready: c.ready,
+      state: c.state,
+    })),
+    events: events.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`),
+  };
+}
+
+/** "timed out after 3m waiting for X" -> "X". */
+function waitedFor(err: WaitTimeoutError): string {
+  return err.message.replace(/^timed out after \S+ waiting for /, '');
+}
+
 /** A pod that started, or the observation of why it did not. */
 export type Started =
   | { started: true; pod: V1Pod }
@@ -211,7 +239,17 @@ export class Pods {
     } catch (err) {
       const ended = err instanceof Error && /ended with phase/.test(err.message);
       if (!(err instanceof WaitTimeoutError) && !ended) throw err;
-      return { started: false, name, reason: err.message, described: await this.describe(name) };
+      const seen = await this.observe(name);
+      const cause = ended ? err.message : clusterCauseOfNotReady(seen.pod, seen.events);
+      // Not ready at the deadline with no cause from the cluster: the suite's wait ran
+      // out, which is the check's error, never a failed requirement.
+      if (cause === undefined && err instanceof WaitTimeoutError)
+        throw new WaitTimeoutError(
+          `${waitedFor(err)}; the cluster names no cause (scheduled, no container failing, no Warning event)`,
+          this.env.timeouts.podStart,
+          err.lastSeen,
+        );
+      return { started: false, name, reason: err.message, described: describePod(seen) };
     }
   }
 
@@ -230,6 +268,11 @@ export class Pods {
 
   /** Conditions, container states and events of the pod, for a failure message. */
   async describe(name: string): Promise<Record<string, unknown>> {
+    return describePod(await this.observe(name));
+  }
+
+  /** The pod (undefined when it cannot be read) and its events. */
+  private async observe(name: string): Promise<PodAndEvents> {
     const { core, namespace } = this.env;
     const [pod, events] = await Promise.all([
       core.readNamespacedPod({ name, namespace }).catch(() => undefined),
@@ -238,19 +281,7 @@ export class Pods {
         .then((list) => list.items)
         .catch(() => []),
     ]);
-    return {
-      phase: pod?.status?.phase,
-      node: pod?.spec?.nodeName,
-      conditions: (pod?.status?.conditions ?? []).map(
-        (c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}: ${c.message ?? ''})` : ''}`,
-      ),
-      containers: (pod?.status?.containerStatuses ?? []).map((c) => ({
-        name: c.name,
-        ready: c.ready,
-        state: c.state,
-      })),
-      events: events.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''}`),
-    };
+    return { pod, events };
   }
 
   private async explainTimeout(err: WaitTimeoutError, name: string): Promise<Error> {
@@ -258,7 +289,7 @@ export class Pods {
     const events = (described.events as string[]).slice(-5).join(' | ') || 'no events';
     const conditions = (described.conditions as string[]).join(', ') || 'no conditions';
     return new WaitTimeoutError(
-      `${err.message.replace(/^timed out after \S+ waiting for /, '')}; conditions: ${conditions}; events: ${events}`,
+      `${waitedFor(err)}; conditions: ${conditions}; events: ${events}`,
       this.env.timeouts.podStart,
       described,
     );

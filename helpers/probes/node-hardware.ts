@@ -10,8 +10,9 @@
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
-import { applyTweaks, type NamespaceHandle } from '../k8s/namespace-handle.js';
+import { applyTweaks, type NamespaceHandle, type Started } from '../k8s/namespace-handle.js';
 import { nodeName } from '../k8s/nodes.js';
+import { WaitTimeoutError } from '../k8s/wait.js';
 import { parseKeyValues } from './key-value.js';
 import { mapBounded } from './node-sample.js';
 import { sleeperPod } from './pod.js';
@@ -160,7 +161,14 @@ export async function probeHardware(
 ): Promise<NodeHardware[]> {
   return mapBounded(nodes, concurrency, async (node, i): Promise<NodeHardware> => {
     const name = `hw-${i}`;
-    const started = await ns.pods.tryStart(hardwareProbePod(ctx, name, node));
+    // A node whose probe pod is slow to start (no cause from the cluster) is a node not
+    // observed: the rows judge the other nodes and say so, rather than all ending in error.
+    const started = await ns.pods
+      .tryStart(hardwareProbePod(ctx, name, node))
+      .catch((err: unknown): Started => {
+        if (!(err instanceof WaitTimeoutError)) throw err;
+        return { started: false, name, reason: err.message, described: { lastSeen: err.lastSeen } };
+      });
     if (!started.started)
       return { node: nodeName(node), notStarted: started.reason, described: started.described };
     const { stdout } = await ns.pods.exec(name, ['sh', '-c', 'eval "$RA2_HW_SCRIPT"']);
