@@ -16,6 +16,8 @@ export interface PollOptions {
   log?: (line: string) => void;
   /** Aborting ends the wait at once with the signal's reason. */
   signal?: AbortSignal;
+  /** Stop (not done) after this many polls, even before the deadline. */
+  maxPolls?: number;
 }
 
 export interface PollResult<T> {
@@ -70,7 +72,7 @@ export async function poll<T>(
       if (err instanceof StopPolling) throw err;
       lastError = err;
     }
-    if (Date.now() >= deadline)
+    if (Date.now() >= deadline || polls >= (options.maxPolls ?? Infinity))
       return { done: false, last, lastError, polls, elapsedMs: Date.now() - started };
     await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())), options.signal);
   }

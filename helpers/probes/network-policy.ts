@@ -142,11 +142,42 @@ export function renderMatrix(cells: readonly MatrixCell[]): string[] {
   });
 }
 
+const attemptLetters: Record<ConnectOutcome, string> = {
+  reached: 'R',
+  blocked: 'B',
+  'not-observed': '?',
+};
+
+/**
+ * "reached,blocked,blocked" -> "RBB": every attempt of a step in order, so a
+ * path that flapped shows when (a transient pass through a policy, or one
+ * that came back).
+ */
+export function attemptHistory(attempts: readonly ConnectOutcome[]): string {
+  return attempts.map((a) => attemptLetters[a]).join('');
+}
+
+/** renderMatrix for the cells that differ from the expectation, each with its attempts. */
+export function renderMismatches(cells: readonly MatrixCell[]): string[] {
+  const mismatched = cells.filter((c) => c.state !== expectedState(c));
+  return renderMatrix(mismatched).map((line, i) => {
+    const attempts = mismatched[i]!.attempts;
+    return attempts
+      ? `${line} attempts ${attemptHistory(attempts)} (R reached, B blocked, ? not observed)`
+      : line;
+  });
+}
+
 export class NetworkPolicyJig {
   constructor(
     private readonly ctx: CheckContext,
     private readonly pods: PodExec,
   ) {}
+
+  /** The longest one pass of attempts may take: an exec's deadline and the poll interval. */
+  private passBudgetMs(): number {
+    return this.ctx.timeouts.exec + this.ctx.timeouts.pollInterval;
+  }
 
   async create(policy: V1NetworkPolicy, tweak?: Tweak<V1NetworkPolicy>): Promise<V1NetworkPolicy> {
     const ns = await this.ctx.ns();
@@ -190,15 +221,44 @@ export class NetworkPolicyJig {
         const attempts = [...histories[i]!];
         return { ...edges[i]!, state: connectivityOf(attempts), detail: attempt.detail, attempts };
       });
-    const options = (await this.ctx.ns()).pollOptions(timeoutMs);
-    const polled = await poll(description, onePass, matrixSettled, options);
-    const cells = polled.last ?? [];
-    if (polled.done) return { settled: true, cells, passes: polled.polls };
+    const ns = await this.ctx.ns();
+    const polled = await poll(description, onePass, matrixSettled, ns.pollOptions(timeoutMs));
+    let cells = polled.last ?? [];
+    let passes = polled.polls;
+    if (polled.done) return { settled: true, cells, passes };
+    if (polled.lastError === undefined && onlyConfirming(cells)) {
+      // The deadline is for the policy to take effect, and at it every path shows the
+      // expected effect: what is left is confirming the blocks, a few passes more.
+      const confirmed = await poll(
+        `${description}: confirming the blocked paths`,
+        onePass,
+        (c) => matrixSettled(c) || !onlyConfirming(c),
+        { ...ns.pollOptions(BLOCKED_IN_A_ROW * this.passBudgetMs()), maxPolls: BLOCKED_IN_A_ROW },
+      );
+      cells = confirmed.last ?? cells;
+      passes += confirmed.polls;
+      if (confirmed.lastError === undefined && matrixSettled(cells))
+        return { settled: true, cells, passes };
+    }
     this.ctx.log(`Matrix did not settle: ${renderMatrix(cells).join('; ')}`);
     if (polled.lastError !== undefined || matrixOutcome(cells) === 'not-observed')
       throw notObserved(description, timeoutMs, cells, polled.lastError);
-    return { settled: false, cells, passes: polled.polls };
+    return { settled: false, cells, passes };
   }
+}
+
+/**
+ * Whether the only mismatches are paths that must be blocked and were blocked
+ * on their latest attempt, just not yet BLOCKED_IN_A_ROW times in a row.
+ */
+export function onlyConfirming(cells: readonly MatrixCell[]): boolean {
+  const mismatched = cells.filter((c) => c.state !== expectedState(c));
+  return (
+    mismatched.length > 0 &&
+    mismatched.every(
+      (c) => !c.expectReachable && c.state === 'unconfirmed' && c.attempts?.at(-1) === 'blocked',
+    )
+  );
 }
 
 /** The error of a step nothing could be learnt about: the paths and why. */
@@ -224,8 +284,10 @@ export interface PolicyStep {
   settled: boolean;
   /** Every cell of the last observation. */
   matrix: string[];
-  /** Only the cells that differ from the expectation. */
+  /** Only the cells that differ from the expectation, each with its attempts. */
   mismatched: string[];
+  /** Every cell's attempts in order ("client-other -> 10.0.0.5: BBB"): a transient pass shows here. */
+  attempts: string[];
 }
 
 export interface PolicyScenario {
@@ -270,7 +332,10 @@ export async function runPolicyScenario(
       name,
       settled: observed.settled,
       matrix: renderMatrix(observed.cells),
-      mismatched: renderMatrix(observed.cells.filter((c) => c.state !== expectedState(c))),
+      mismatched: renderMismatches(observed.cells),
+      attempts: observed.cells.map(
+        (c) => `${c.from} -> ${c.host}: ${attemptHistory(c.attempts ?? [])}`,
+      ),
     };
     steps.push(done);
     return done;

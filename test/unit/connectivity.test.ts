@@ -11,7 +11,9 @@ import {
   contradictsPolicy,
   matrixOutcome,
   NetworkPolicyJig,
+  attemptHistory,
   renderMatrix,
+  renderMismatches,
   type MatrixCell,
   type MatrixEdge,
 } from '../../helpers/probes/network-policy.js';
@@ -110,22 +112,42 @@ describe('connectivity: a NetworkPolicy step', () => {
     ).to.equal(true);
   });
 
+  it('renders each mismatched path with its attempts in order, so a flap shows when it came', () => {
+    const flapping = {
+      ...cell('unconfirmed'),
+      attempts: ['blocked', 'reached', 'blocked'] as const,
+    };
+    expect(attemptHistory(['reached', 'blocked', 'not-observed'])).to.equal('RB?');
+    expect(renderMismatches([flapping, cell('blocked')])).to.deep.equal([
+      'c -> s 10.0.0.1:80: blocked, but not yet 3 times in a row (expected blocked) attempts BRB (R reached, B blocked, ? not observed)',
+    ]);
+  });
+
   it('renders a path that could not be observed with its cause', () => {
     expect(renderMatrix([cell('not-observed')])[0]).to.equal(
       'c -> s 10.0.0.1:80: not observed [exec failed: EOF] (expected blocked)',
     );
   });
 
-  /** A check context whose waits poll every millisecond for `timeoutMs`. */
-  function fakeContext(): CheckContext {
+  /**
+   * A check context whose waits poll every millisecond for `timeoutMs`; with
+   * `passesToDeadline`, its first wait meets its deadline after that many passes.
+   */
+  function fakeContext(passesToDeadline?: number): CheckContext {
     const log: string[] = [];
+    let waits = 0;
     const ns = {
       name: 'ns1',
-      pollOptions: (timeoutMs: number) => ({ timeoutMs, intervalMs: 1 }),
+      pollOptions: (timeoutMs: number) => ({
+        timeoutMs,
+        intervalMs: 1,
+        ...(waits++ === 0 && passesToDeadline ? { maxPolls: passesToDeadline } : {}),
+      }),
     };
     return {
       log: (line: string) => log.push(line),
       signal: new AbortController().signal,
+      timeouts: { exec: 1_000, pollInterval: 1 },
       ns: () => Promise.resolve(ns),
     } as unknown as CheckContext;
   }
@@ -152,6 +174,31 @@ describe('connectivity: a NetworkPolicy step', () => {
     const observed = await jig.waitForMatrix('deny', [edge], 1_000);
     expect(observed.settled).to.equal(true);
     expect(observed.passes).to.equal(4);
+  });
+
+  it('confirms blocks past the deadline when every path shows the policy at it', async () => {
+    // A zero deadline allows one pass: blocked once; two more blocked passes confirm it.
+    const pods = scripted(exited(1, 'REFUSED'));
+    const jig = new NetworkPolicyJig(fakeContext(), pods);
+    const observed = await jig.waitForMatrix('deny', [edge], 0);
+    expect(observed).to.include({ settled: true, passes: 3 });
+  });
+
+  it('confirms a block after a transient pass, and keeps the pass in the attempts', async () => {
+    const pods = scripted(exited(1, 'REFUSED'), exited(0), exited(1, 'REFUSED'));
+    const jig = new NetworkPolicyJig(fakeContext(3), pods);
+    const observed = await jig.waitForMatrix('deny', [edge], 60_000);
+    expect(observed.settled).to.equal(true);
+    expect(attemptHistory(observed.cells[0]!.attempts!)).to.equal('BRBBB');
+  });
+
+  it('stops confirming at once when a path is reached again, and fails', async () => {
+    const pods = scripted(exited(1, 'REFUSED'), exited(0), exited(1, 'REFUSED'), exited(0));
+    const jig = new NetworkPolicyJig(fakeContext(3), pods);
+    const observed = await jig.waitForMatrix('deny', [edge], 60_000);
+    expect(observed.settled).to.equal(false);
+    expect(attemptHistory(observed.cells[0]!.attempts!)).to.equal('BRBR');
+    expect(matrixOutcome(observed.cells)).to.equal('contradicted');
   });
 
   it('fails (does not settle) when a blocked path is reached at the deadline', async () => {

@@ -36,6 +36,7 @@ function scenarioFailingAt(...mismatched: string[]): PolicyScenario {
     settled: false,
     matrix: mismatched,
     mismatched,
+    attempts: [],
   };
   return { serverIps: ['10.244.1.5'], steps: [step], failedStep: step };
 }
@@ -81,7 +82,7 @@ function fakeCluster(options: { enforced: boolean; delayMs?: number; execError?:
     labels: { 'ra2.anuket.io/run': 'r1' },
     log: () => {},
     signal: new AbortController().signal,
-    timeouts: { networkPolicy: 60 },
+    timeouts: { networkPolicy: 60, exec: 10, pollInterval: 1 },
     ns: () => Promise.resolve(ns),
   } as unknown as CheckContext;
   const answer = (from: string): ExecResult => {
@@ -124,9 +125,10 @@ describe('NetworkPolicy scenario end to end on a fake cluster (ra2.k8s.014)', ()
   });
 
   it('is an error when the exec calls are too slow to confirm the deny-all block by the deadline', async () => {
-    // 40 ms an exec against a 60 ms step: at most two blocked attempts in a row, three confirm.
+    // 70 ms an exec: one blocked attempt by the 60 ms step deadline, and one more in the
+    // confirmation's budget (three passes of an exec deadline of 10 ms): three confirm.
     let thrown: unknown;
-    await fakeCluster({ enforced: true, delayMs: 40 })
+    await fakeCluster({ enforced: true, delayMs: 70 })
       .run()
       .then(judgePolicyScenario)
       .catch((err: unknown) => (thrown = err));
