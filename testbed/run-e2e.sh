@@ -32,7 +32,23 @@ check_phases
 [[ "${1:-}" != --check-phases ]] || { log "phases: $phases"; exit 0; }
 use_pinned_kubectl
 up=()
-down_all() { local c; for c in "${up[@]}"; do "$TESTBED_DIR/cluster.sh" down "$c" || true; done; }
+# After a failed phase, one line per cluster still up: how many error lines kube-router logged and
+# the newest (a policy verdict that flaked is first diagnosed from its aborted syncs). One line,
+# because CI's log keeps only its tail, where the failed test's message must stay readable.
+cni_errors() {
+  local c kubeconfig lines
+  for c in "${up[@]}"; do
+    kubeconfig=$(kubeconfig_of "$c" 2>/dev/null) || continue
+    lines=$(kubectl --kubeconfig "$kubeconfig" -n kube-system logs -l k8s-app=kube-router \
+      --prefix --tail=-1 --request-timeout=20s 2>&1 | grep -E '\] E[0-9]{4} |Aborting' || true)
+    log "kube-router on $c: $(grep -c . <<<"$lines") error line(s)${lines:+; newest: ${lines##*$'\n'}}"
+  done
+}
+down_all() {
+  local rc=$? c
+  ((rc == 0)) || cni_errors || true
+  for c in "${up[@]}"; do "$TESTBED_DIR/cluster.sh" down "$c" || true; done
+}
 trap down_all EXIT
 bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
 kubeconfig_of() { "$TESTBED_DIR/cluster.sh" kubeconfig "$1"; }

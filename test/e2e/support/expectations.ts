@@ -89,7 +89,8 @@ function observedLabel(row: ObservedRow): string {
   return statusLabel(row.status, row.applicability ?? 'not-observed');
 }
 
-function shorten(text: string, max = 160): string {
+// Long enough for a failed row's first observations (CI's log shows its tail only).
+function shorten(text: string, max = 600): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
