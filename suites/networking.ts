@@ -91,7 +91,7 @@ import {
   unrequestedAttachments,
 } from './rules/networking-attachments.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
-import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
+import { judgeSriovAdvertised, observeSriov, sriovObserves } from './rules/networking-sriov.js';
 import {
   judgeCrossNodePodNetwork,
   judgeDualStack,
@@ -408,7 +408,10 @@ export default defineSuite('networking', (spec) => {
     'ra2.ntw.008',
     { kind: 'inspect', observes: sriovObserves, attestable: 'not-applicable' },
     async (ctx) =>
-      sriovAdvertised(ctx, 'a Device Plugin for SR-IOV advertising VFs to the kubelet'),
+      judgeSriovAdvertised(
+        await observeSriov(ctx),
+        'a Device Plugin for SR-IOV advertising VFs to the kubelet',
+      ),
   );
 
   // Every NetworkAttachmentDefinition must hand the attachment to a CNI

@@ -29,15 +29,15 @@ import { defineSuite } from '../helpers/framework/registry.js';
 import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { fail, pass, skip } from '../helpers/framework/result.js';
-import { hugePageUsed, nodesLacking } from './rules/hugepages.js';
+import { judgeHugePageUse, nodesLacking } from './rules/hugepages.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
-import { sriovAdvertised, sriovObserves } from './rules/networking-sriov.js';
+import { judgeSriovAdvertised, observeSriov, sriovObserves } from './rules/networking-sriov.js';
 import { judgeVirtualisation, judgeVirtualNodeCpus } from './rules/node-virtualisation.js';
 import { cpuCommitment, cpuLimitEnforcement, judgeCpuCommitment } from './rules/limits.js';
 import { defineHardwareRows, hardwareProbe } from './node-hardware.js';
 import { networkIntensiveWorkers, profileLabelOf } from './rules/node-groups.js';
 import { defaultProbeConcurrency, mapBounded, sampleNodes } from '../helpers/probes/node-sample.js';
-import { capacityAtLeast } from './rules/capacity.js';
+import { capacityAtLeast, minEphemeralStorageBytes, minMemoryBytes } from './rules/capacity.js';
 import {
   judgeAddressFamilies,
   judgeAddressRouting,
@@ -48,9 +48,6 @@ import {
 export { capacityAtLeast };
 export { cpuCommitment } from './rules/limits.js';
 
-/** RA2 writes decimal units ("320GB", "32GB"); we compare bytes to 10^9 multiples. */
-const minEphemeralStorageBytes = 320e9;
-const minMemoryBytes = 32e9;
 const nfdLabelPrefix = 'feature.node.kubernetes.io/';
 
 export default defineSuite('node', (spec) => {
@@ -95,23 +92,7 @@ export default defineSuite('node', (spec) => {
         evidence,
       );
       const uses = await mapHugePages(ns.pods, 'hugepages', hugePageSizes);
-      evidence.probe = { node: nodeName(target), uses };
-      const unused = uses.filter((u, i) => !hugePageUsed(u, hugePageSizes[i]!));
-      return unused.length === 0
-        ? pass(
-            `every network-intensive worker exposes both sizes; a pod on ${nodeName(target)} mapped a 2Mi and a 1Gi page (cgroup usage ${uses.map((u) => u.cgroupUsageBytes ?? 'unreadable').join(', ')})`,
-            evidence,
-          )
-        : fail(
-            'a pod to map one page of each size in its HugePages emptyDir',
-            unused
-              .map(
-                (u) =>
-                  `${u.size}: mounted=${u.mounted}, allocated ${u.allocatedBytes} bytes${u.error ? `, ${u.error}` : ''}`,
-              )
-              .join('; '),
-            evidence,
-          );
+      return judgeHugePageUse(nodeName(target), uses, hugePageSizes, evidence);
     },
   );
   // ch.002, 004, 008, 009, 013, 014, 015: one sysfs probe per sampled node (node-hardware.ts).
@@ -125,8 +106,8 @@ export default defineSuite('node', (spec) => {
       observes: sriovObserves,
     },
     async (ctx) =>
-      sriovAdvertised(
-        ctx,
+      judgeSriovAdvertised(
+        await observeSriov(ctx),
         'SR-IOV VFs configured on every network-intensive worker, advertised by the SR-IOV device plugin',
       ),
   );

@@ -25,7 +25,7 @@ import { MANAGED_BY, managedByLabel, randomSuffix } from '../helpers/framework/l
 import { defineSuite } from '../helpers/framework/registry.js';
 import { fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
 import { judgeControlPlaneOutage, OUTAGE_SECONDS } from './rules/control-plane-outage.js';
-import { podsWithAttachments, unrequestedAttachments } from './rules/networking-attachments.js';
+import { judgeRequestedAttachments } from './rules/networking-attachments.js';
 import { mustStart } from '../helpers/framework/preconditions.js';
 import { judgeGroup, type ParameterGroup } from './rules/oci.js';
 
@@ -94,28 +94,7 @@ export default defineSuite('workloads', (spec) => {
       const pods = (await allPods(ctx)).filter(
         (pod) => pod.metadata?.labels?.[managedByLabel] !== MANAGED_BY,
       );
-      const attached = podsWithAttachments(pods);
-      if (attached.length === 0)
-        return skip(
-          `nothing to judge: no pod with a network attachment (none of ${pods.length} pods has a non-default entry in its network-status); deploy the workloads to be judged`,
-          { podsExamined: pods.length, podsWithAttachments: 0 },
-        );
-      const unrequested = unrequestedAttachments(pods, isExtendedResource);
-      const evidence = {
-        podsExamined: pods.length,
-        podsWithAttachments: attached.map((a) => `${a.pod}: ${a.attachments.join(', ')}`),
-        podsWithUnrequestedAttachments: unrequested,
-      };
-      return unrequested.length === 0
-        ? pass(
-            `all ${attached.length} pods with additional connection points requested them by annotation or resource request`,
-            evidence,
-          )
-        : fail(
-            'additional connection points requested through annotations or resource requests',
-            unrequested.map((u) => `${u.pod}: ${u.attachments.join(', ')}`).join('; '),
-            evidence,
-          );
+      return judgeRequestedAttachments(pods);
     },
   );
 

@@ -5,6 +5,8 @@
  * nobody asked for. The observations come from helpers/probes/network-attachment.ts.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import { fail, pass, skip, type Verdict } from '../../helpers/framework/result.js';
+import { isExtendedResource } from '../../helpers/k8s/extended-resources.js';
 import {
   attachmentsOf,
   type AttachmentObservation,
@@ -71,4 +73,34 @@ export function podsWithAttachments(
     .map(attachmentsOf)
     .filter((a) => a.attachments.length > 0)
     .map(({ pod, attachments }) => ({ pod, attachments }));
+}
+
+/**
+ * ra2.app.006: workload pods with additional connection points must have asked
+ * for them (networks annotation or extended-resource request). With no such
+ * pod there is nothing to judge: a skip, never a pass.
+ */
+export function judgeRequestedAttachments(workloads: readonly V1Pod[]): Verdict {
+  const attached = podsWithAttachments(workloads);
+  if (attached.length === 0)
+    return skip(
+      `nothing to judge: no pod with a network attachment (none of ${workloads.length} pods has a non-default entry in its network-status); deploy the workloads to be judged`,
+      { podsExamined: workloads.length, podsWithAttachments: 0 },
+    );
+  const unrequested = unrequestedAttachments(workloads, isExtendedResource);
+  const evidence = {
+    podsExamined: workloads.length,
+    podsWithAttachments: attached.map((a) => `${a.pod}: ${a.attachments.join(', ')}`),
+    podsWithUnrequestedAttachments: unrequested,
+  };
+  return unrequested.length === 0
+    ? pass(
+        `all ${attached.length} pods with additional connection points requested them by annotation or resource request`,
+        evidence,
+      )
+    : fail(
+        'additional connection points requested through annotations or resource requests',
+        unrequested.map((u) => `${u.pod}: ${u.attachments.join(', ')}`).join('; '),
+        evidence,
+      );
 }

@@ -36,17 +36,30 @@ export function networkIntensiveWorkers(all: readonly V1Node[]): {
     : { nodes: ws, chosenBy: `every worker (none is labelled ${networkIntensiveLabel}=true)` };
 }
 
-export async function sriovAdvertised(ctx: CheckContext, expected: string): Promise<Verdict> {
+/** What the SR-IOV rows see: the nodes judged, the VF resource names configured, the plugin's pods. */
+export interface SriovObservation {
+  nodes: V1Node[];
+  chosenBy: string;
+  configuredNames: string[];
+  devicePluginPods: string[];
+}
+
+export async function observeSriov(ctx: CheckContext): Promise<SriovObservation> {
   const { nodes, chosenBy } = networkIntensiveWorkers(await listNodes(ctx.cluster.core));
-  const configured = await sriovConfiguredNames(ctx.cluster.core);
-  const vfs = sriovResources(extendedResources(nodes), configured);
+  const configuredNames = await sriovConfiguredNames(ctx.cluster.core);
   const plugins = await findComponentPods(ctx.cluster.core, sriovDevicePluginPattern);
-  const perNode = byNode(nodes, vfs);
+  return { nodes, chosenBy, configuredNames, devicePluginPods: plugins.map(formatComponentPod) };
+}
+
+/** Every judged worker advertises a VF resource with allocatable > 0; `expected` says what the row asks. */
+export function judgeSriovAdvertised(observed: SriovObservation, expected: string): Verdict {
+  const { nodes, chosenBy, configuredNames, devicePluginPods } = observed;
+  const perNode = byNode(nodes, sriovResources(extendedResources(nodes), configuredNames));
   const evidence = {
     judgedNodes: chosenBy,
-    configuredResourceNames: configured,
+    configuredResourceNames: configuredNames,
     vfResourcesByWorker: perNode,
-    devicePluginPods: plugins.map(formatComponentPod),
+    devicePluginPods,
   };
   const without = Object.entries(perNode)
     .filter(([, r]) => r.length === 0)
@@ -55,7 +68,7 @@ export async function sriovAdvertised(ctx: CheckContext, expected: string): Prom
   if (without.length > 0)
     return fail(
       expected,
-      `no SR-IOV VF resource with allocatable > 0 on ${without.join(', ')}${plugins.length === 0 ? '; no SR-IOV device plugin pod found' : ''}`,
+      `no SR-IOV VF resource with allocatable > 0 on ${without.join(', ')}${devicePluginPods.length === 0 ? '; no SR-IOV device plugin pod found' : ''}`,
       evidence,
     );
   return pass(
