@@ -17,7 +17,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import { PodEnvironmentError } from './errors.js';
-import { clusterCauseOfNotReady } from './start-cause.js';
+import { clusterCauseOfNotReady, joinLines } from './start-cause.js';
 import { execInContainer, type ExecResult } from './exec.js';
 import { WaitTimeoutError, waitFor, type PollOptions } from './wait.js';
 
@@ -123,7 +123,7 @@ export function podEnvironmentProblem(pod: V1Pod): PodEnvironmentProblem | undef
       image: status.image,
       node: pod.spec?.nodeName,
       reason: waiting.reason,
-      message: (waiting.message ?? '').replace(/\s*\n\s*/g, ' ').trim(),
+      message: joinLines(waiting.message),
     };
   }
   return undefined;
@@ -230,7 +230,8 @@ export class Pods {
    * Starts a pod whose failure to start is itself the finding (a missing CNI
    * plugin, an unsatisfiable request): the timeout is returned, not thrown.
    * A pod the platform cannot start (PodEnvironmentError: its image cannot be
-   * pulled) is no such finding and is thrown.
+   * pulled) is no such finding and is thrown; so is a timeout for which the
+   * cluster names no cause (start-cause.ts): the suite's wait ran out.
    */
   async tryStart(pod: V1Pod, ...tweaks: (Tweak<V1Pod> | undefined)[]): Promise<Started> {
     const name = pod.metadata?.name ?? '';
@@ -240,10 +241,7 @@ export class Pods {
       const ended = err instanceof Error && /ended with phase/.test(err.message);
       if (!(err instanceof WaitTimeoutError) && !ended) throw err;
       const seen = await this.observe(name);
-      const cause = ended ? err.message : clusterCauseOfNotReady(seen.pod, seen.events);
-      // Not ready at the deadline with no cause from the cluster: the suite's wait ran
-      // out, which is the check's error, never a failed requirement.
-      if (cause === undefined && err instanceof WaitTimeoutError)
+      if (err instanceof WaitTimeoutError && !clusterCauseOfNotReady(seen.pod, seen.events))
         throw new WaitTimeoutError(
           `${waitedFor(err)}; the cluster names no cause (scheduled, no container failing, no Warning event)`,
           this.env.timeouts.podStart,

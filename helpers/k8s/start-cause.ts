@@ -13,20 +13,21 @@ import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-n
 /** Waiting reasons of a container that is on its way: no cause by themselves. */
 const STARTING_REASONS: readonly string[] = ['ContainerCreating', 'PodInitializing'];
 
-function oneLineMessage(text: string | undefined): string {
+/** A kubelet or event message on one line (its lines joined, not cut). */
+export function joinLines(text: string | undefined): string {
   return (text ?? '').replace(/\s*\n\s*/g, ' ').trim();
 }
 
 function unschedulable(pod: V1Pod): string | undefined {
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status !== 'False') return undefined;
-  return `not scheduled (${scheduled.reason ?? 'no reason'}: ${oneLineMessage(scheduled.message)})`;
+  return `not scheduled (${scheduled.reason ?? 'no reason'}: ${joinLines(scheduled.message)})`;
 }
 
 function containerCause(status: V1ContainerStatus): string | undefined {
   const waiting = status.state?.waiting;
   if (waiting?.reason && !STARTING_REASONS.includes(waiting.reason))
-    return `container ${status.name} waiting (${waiting.reason}: ${oneLineMessage(waiting.message)})`;
+    return `container ${status.name} waiting (${waiting.reason}: ${joinLines(waiting.message)})`;
   const ended = status.state?.terminated ?? status.lastState?.terminated;
   if (ended)
     return `container ${status.name} exited with code ${ended.exitCode} (${ended.reason ?? 'no reason'})`;
@@ -64,6 +65,6 @@ export function clusterCauseOfNotReady(
     .filter((e) => e.type === 'Warning')
     .sort((a, b) => eventTime(a) - eventTime(b))
     .at(-1);
-  if (warning) return `Warning event ${warning.reason ?? ''}: ${oneLineMessage(warning.message)}`;
+  if (warning) return `Warning event ${warning.reason ?? ''}: ${joinLines(warning.message)}`;
   return undefined;
 }

@@ -15,7 +15,8 @@ import {
   sriovConfiguredNames,
   sriovResources,
 } from '../../helpers/k8s/extended-resources.js';
-import { listNodes, workers } from '../../helpers/k8s/nodes.js';
+import { listNodes } from '../../helpers/k8s/nodes.js';
+import { networkIntensiveWorkers as networkIntensiveNodes } from './node-groups.js';
 
 /** SR-IOV network device plugin pods (sriov-network-device-plugin, sriovdp). */
 const sriovDevicePluginPattern = /sriov-?(network-)?device-plugin|sriovdp/i;
@@ -24,16 +25,15 @@ const sriovDevicePluginPattern = /sriov-?(network-)?device-plugin|sriovdp/i;
 export const sriovObserves =
   'Reads the allocatable extended resources of the workers labelled network-intensive (every worker when none is) for SR-IOV VF resources (named in the SR-IOV device plugin’s sriovdp-config ConfigMap, or with "sriov" in their name) and looks for SR-IOV device plugin pods; VFs that no device plugin advertises are not visible through the API.';
 
-/** The workers labelled network-intensive; every worker when none is labelled. */
+/** The workers node-groups.ts picks for network-intensive workloads, and which rule picked them. */
 export function networkIntensiveWorkers(all: readonly V1Node[]): {
   nodes: V1Node[];
   chosenBy: string;
 } {
-  const ws = workers(all);
-  const labelled = ws.filter((n) => hasProfile(n, 'network-intensive'));
-  return labelled.length > 0
-    ? { nodes: labelled, chosenBy: `workers labelled ${networkIntensiveLabel}=true` }
-    : { nodes: ws, chosenBy: `every worker (none is labelled ${networkIntensiveLabel}=true)` };
+  const nodes = networkIntensiveNodes(all);
+  return nodes.some((n) => hasProfile(n, 'network-intensive'))
+    ? { nodes, chosenBy: `workers labelled ${networkIntensiveLabel}=true` }
+    : { nodes, chosenBy: `every worker (none is labelled ${networkIntensiveLabel}=true)` };
 }
 
 /** What the SR-IOV rows see: the nodes judged, the VF resource names configured, the plugin's pods. */

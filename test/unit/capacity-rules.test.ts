@@ -16,25 +16,27 @@ const node = (name: string, capacity: Record<string, string>): V1Node => ({
   status: { capacity },
 });
 
+/** ch.010's and ch.012's verdicts on the same nodes. */
+const judgeBoth = (nodes: V1Node[]) => ({
+  storage: capacityAtLeast(nodes, 'ephemeral-storage', minEphemeralStorageBytes, 'disk'),
+  memory: capacityAtLeast(nodes, 'memory', minMemoryBytes, 'RAM'),
+});
+
 describe('node capacity rules (ra2.ch.010, ra2.ch.012)', () => {
   it('passes nodes at or above 320 GB of ephemeral storage and 32 GB of memory (green)', () => {
-    const big = [
+    const { storage, memory } = judgeBoth([
       node('w1', { 'ephemeral-storage': '320G', memory: '32G' }),
       node('w2', { 'ephemeral-storage': '1Ti', memory: '256Gi' }),
-    ];
-    const storage = capacityAtLeast(big, 'ephemeral-storage', minEphemeralStorageBytes, 'disk');
-    const memory = capacityAtLeast(big, 'memory', minMemoryBytes, 'RAM');
+    ]);
     expect(storage.status).to.equal('passed');
     expect(memory.status).to.equal('passed');
   });
 
   it('fails a cluster where one node is short, naming it and what it has (red)', () => {
-    const nodes = [
+    const { storage, memory } = judgeBoth([
       node('w1', { 'ephemeral-storage': '400G', memory: '64Gi' }),
       node('kind-worker', { 'ephemeral-storage': '250G', memory: '29Gi' }),
-    ];
-    const storage = capacityAtLeast(nodes, 'ephemeral-storage', minEphemeralStorageBytes, 'disk');
-    const memory = capacityAtLeast(nodes, 'memory', minMemoryBytes, 'RAM');
+    ]);
     expect(storage.status).to.equal('failed');
     expect(storage.status === 'failed' && storage.observed).to.equal(
       'kind-worker: 232.8 GiB (250.0 GB)',
