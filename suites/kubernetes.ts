@@ -84,7 +84,7 @@ export {
   controlPlaneServicesPerNode,
 } from './rules/control-plane-services.js';
 import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
-import { isControlPlane, listNodes, nodeName } from '../helpers/k8s/nodes.js';
+import { isControlPlane, nodeName } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { getRaw } from '../helpers/k8s/raw-get.js';
@@ -143,7 +143,7 @@ export default defineSuite('kubernetes', (spec) => {
         'Finds the etcd pods in kube-system (label component=etcd) and the nodes they run on, and reads the member list with etcdctl inside a running one; counts the voting members (3, 5 or 7) and looks for any member or pod on a worker node. Without kubeadm’s pods it counts OpenShift’s etcd pods (openshift-etcd, app=etcd), else nodes labelled node-role.kubernetes.io/etcd (k3s, RKE2), else the members a kube-apiserver pod names in --etcd-servers; an etcd none of these shows is not observed and takes an attestation.',
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
+      const nodes = await ctx.cluster.inventory.nodes();
       const etcd = await observeEtcd(ctx.cluster.core, ctx.cluster.kc, ctx.timeouts.exec);
       const { pods, members, memberListError } = etcd;
       if (pods.length === 0) return etcdFromOtherTraces(ctx, nodes);
@@ -202,7 +202,7 @@ export default defineSuite('kubernetes', (spec) => {
       observes:
         'Reads the nodes’ zone labels (topology.kubernetes.io/zone), readiness, cordons and NoSchedule/NoExecute taints: where zones are labelled, every zone named on a node needs a Ready schedulable node without the control-plane role label; where none is, at least two such workers are needed.',
     },
-    async (ctx) => judgeWorkerHa(await listNodes(ctx.cluster.core)),
+    async (ctx) => judgeWorkerHa(await ctx.cluster.inventory.nodes()),
   );
 
   spec(
@@ -215,7 +215,7 @@ export default defineSuite('kubernetes', (spec) => {
     async (ctx) => {
       const { gitVersion } = await ctx.cluster.kc.makeApiClient(VersionApi).getCode();
       const support = supportStatus(gitVersion, new Date());
-      const kubelets = (await listNodes(ctx.cluster.core)).map((node) => {
+      const kubelets = (await ctx.cluster.inventory.nodes()).map((node) => {
         const version = node.status?.nodeInfo?.kubeletVersion ?? '';
         let skew: { ok: boolean; minorsBehind: number };
         try {
@@ -263,7 +263,7 @@ export default defineSuite('kubernetes', (spec) => {
         'Reads only settings: each network-intensive node’s live kubelet configuration (configz through the node proxy) for the TopologyManager and CPUManager feature gates, topologyManagerPolicy single-numa-node and cpuManagerPolicy static; NUMA alignment itself is not exercised.',
     },
     async (ctx) => {
-      const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
+      const nodes = networkIntensiveNodes(await ctx.cluster.inventory.nodes());
       if (nodes.length === 0) return noNetworkIntensiveNode();
       const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
       return judgeKubeletConfigs(
@@ -300,7 +300,7 @@ export default defineSuite('kubernetes', (spec) => {
         'Reads the DevicePlugins feature gate in each network-intensive node’s kubelet configuration and the extended resources those nodes advertise as allocatable, then starts a pod requesting one unit of such a resource on its node and watches it get the device and run.',
     },
     async (ctx) => {
-      const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
+      const nodes = networkIntensiveNodes(await ctx.cluster.inventory.nodes());
       if (nodes.length === 0) return noNetworkIntensiveNode();
       const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
       const gateOff = readings.flatMap((r) =>
@@ -356,7 +356,7 @@ export default defineSuite('kubernetes', (spec) => {
         'Reads each node’s kubelet configuration for reservedSystemCPUs, systemReserved and kubeReserved, and checks the node reports allocatable cpu and memory below capacity; it reads settings, it does not measure whether system daemons are starved.',
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
+      const nodes = await ctx.cluster.inventory.nodes();
       if (nodes.length === 0) return skip('nothing to judge: the API lists no node');
       const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
       const perNode = nodes.map((node) => reservationOfNode(node, readings));
@@ -386,7 +386,7 @@ export default defineSuite('kubernetes', (spec) => {
         'Reads cpuManagerPolicy in each network-intensive node’s kubelet configuration, then on one such node starts a Guaranteed pod with one integer CPU and a best-effort pod and reads their cgroup cpusets: the Guaranteed pod must have one CPU that the shared pool does not contain.',
     },
     async (ctx) => {
-      const nodes = networkIntensiveNodes(await listNodes(ctx.cluster.core));
+      const nodes = networkIntensiveNodes(await ctx.cluster.inventory.nodes());
       if (nodes.length === 0) return noNetworkIntensiveNode();
       const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
       // An unreadable configuration is not held against the node: the probe below still decides.
@@ -488,7 +488,7 @@ export default defineSuite('kubernetes', (spec) => {
         'Reads the Anuket profile labels on each node (anuket.io/profile-basic and anuket.io/profile-network-intensive, and the spec’s spelling with a slash) and checks every worker carries one with the value "true" and no node carries another value; whether a node meets its profile is not checked here.',
     },
     async (ctx) => {
-      return anuketProfileLabels(await listNodes(ctx.cluster.core));
+      return anuketProfileLabels(await ctx.cluster.inventory.nodes());
     },
   );
 
@@ -690,7 +690,7 @@ export default defineSuite('kubernetes', (spec) => {
     async (ctx) => {
       const { ns, service } = await serverBehindService(ctx, 'node-port', ofType('NodePort'));
       const family = service.spec?.ipFamilies?.[0] ?? 'IPv4';
-      const targets = nodePortTargets(await listNodes(ctx.cluster.core), family);
+      const targets = nodePortTargets(await ctx.cluster.inventory.nodes(), family);
       const nodePort = usableNodePort(service.spec, family, targets);
       if (typeof nodePort !== 'number') return nodePort;
       const attempts = [];
@@ -804,7 +804,7 @@ async function roundTripHpa(ctx: CheckContext, plan: RoundTripPlan): Promise<Rou
 /** Nodes, the API server endpoints and the two leader leases: the control plane as any client sees it. */
 async function controlPlaneApiView(ctx: CheckContext) {
   const [nodes, endpoints, leases] = await Promise.all([
-    listNodes(ctx.cluster.core),
+    ctx.cluster.inventory.nodes(),
     apiServerEndpoints(ctx.cluster.kc),
     observeLeaderLeases(ctx.cluster.kc, {
       maxWatchMs: leaseWatchMs,
@@ -832,7 +832,7 @@ function etcdVerdict(judged: EtcdJudgement, evidence: Record<string, unknown>) {
 }
 
 /** ra2.k8s.002 without kubeadm's etcd pods: OpenShift's pods, the etcd node role, the API server's flags. */
-async function etcdFromOtherTraces(ctx: CheckContext, nodes: V1Node[]) {
+async function etcdFromOtherTraces(ctx: CheckContext, nodes: readonly V1Node[]) {
   const apiServers = (
     await ctx.cluster.core.listNamespacedPod({
       namespace: 'kube-system',

@@ -81,7 +81,7 @@ import {
   type PairOutcome,
 } from '../helpers/probes/pod-network.js';
 import { pinToNode, withPodLabels, withResources } from '../helpers/probes/tweaks.js';
-import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
+import { nodeName, workers } from '../helpers/k8s/nodes.js';
 import { randomSuffix } from '../helpers/framework/labels.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { endWith, fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
@@ -189,7 +189,7 @@ export default defineSuite('networking', (spec) => {
     async (ctx) => {
       const ns = await ctx.ns();
       const pair = await crossNodePair(ctx, ns);
-      const nodes = await listNodes(ctx.cluster.core);
+      const nodes = await ctx.cluster.inventory.nodes();
       const cidrsOf = (name: string) =>
         nodes.find((n) => nodeName(n) === name)?.spec?.podCIDRs ?? [];
       const placement = [
@@ -258,7 +258,7 @@ export default defineSuite('networking', (spec) => {
     },
     async (ctx) => {
       const multiplexer = await findMultiplexer(ctx);
-      const allPods = (await ctx.cluster.core.listPodForAllNamespaces()).items;
+      const allPods = await ctx.cluster.inventory.pods();
       const unrequested = unrequestedAttachments(allPods, isExtendedResource);
       if (!multiplexer.nad.served)
         return fail(
@@ -456,8 +456,8 @@ export default defineSuite('networking', (spec) => {
       const multiplexer = await findMultiplexer(ctx);
       const nads = multiplexer.nad.served ? await listNetworkAttachments(ctx) : [];
       const offered = userPlaneNetworks(nads);
-      const components = await findComponentPods(ctx.cluster.core, userPlaneComponentPattern);
-      const nodes = await listNodes(ctx.cluster.core);
+      const components = await findComponentPods(ctx.cluster.inventory, userPlaneComponentPattern);
+      const nodes = await ctx.cluster.inventory.nodes();
       const vfs = sriovResources(
         extendedResources(nodes),
         await sriovConfiguredNames(ctx.cluster.core),
@@ -501,7 +501,7 @@ export default defineSuite('networking', (spec) => {
         'Runs agnhost netexec with hostNetwork on one worker and, from a client pod on another worker, connects to that worker’s InternalIP over each IP family the pod has, asking which source address arrived; the pod’s own address passes, any other (the node’s, after masquerading) fails. The CNI agents’ masquerade flags are evidence only; hosts outside the cluster are never contacted.',
     },
     async (ctx) => {
-      const nodes = spreadWorkers(await listNodes(ctx.cluster.core));
+      const nodes = spreadWorkers(await ctx.cluster.inventory.nodes());
       const [serverNode, clientNode] = nodes;
       if (!serverNode || !clientNode)
         return skip(
@@ -531,9 +531,7 @@ export default defineSuite('networking', (spec) => {
           server: `netexec on ${nodeName(serverNode)}'s host network, port ${port}`,
           client: `pod on ${nodeName(clientNode)} (${podIPs(client).join(', ')})`,
           clientNodeInternalIps: clientNodeIps,
-          cniMasqueradeSettings: masqueradeSettings(
-            (await ctx.cluster.core.listPodForAllNamespaces()).items,
-          ),
+          cniMasqueradeSettings: masqueradeSettings(await ctx.cluster.inventory.pods()),
         },
       );
     },
@@ -553,7 +551,7 @@ export default defineSuite('networking', (spec) => {
         'Reads the workers’ allocatable extended resources and starts a pod requesting one unit of the most plentiful one, which must be scheduled and run; what hardware the resource stands for is not checked.',
     },
     async (ctx) => {
-      const nodes = workers(await listNodes(ctx.cluster.core));
+      const nodes = workers(await ctx.cluster.inventory.nodes());
       const offered = extendedResources(nodes).filter((r) => r.allocatable >= 1);
       const evidence: Record<string, unknown> = { extendedResources: byNode(nodes, offered) };
       const chosen = offered.sort((a, b) => b.allocatable - a.allocatable)[0];
@@ -614,7 +612,7 @@ export default defineSuite('networking', (spec) => {
       const networking = ctx.cluster.kc.makeApiClient(NetworkingV1Api);
       await networking.listNetworkPolicyForAllNamespaces({ limit: 1 });
       const ns = await ctx.ns();
-      const nodes = spreadWorkers(await listNodes(ctx.cluster.core));
+      const nodes = spreadWorkers(await ctx.cluster.inventory.nodes());
       const [serverNode, clientNode] = nodes;
       if (!serverNode || !clientNode)
         return skip('needs two schedulable workers', { workers: nodes.map(nodeName) });

@@ -9,7 +9,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { CheckContext } from '../helpers/framework/context.js';
 import type { CheckOptions, SpecFunction } from '../helpers/framework/registry.js';
 import type { Verdict } from '../helpers/framework/result.js';
-import { isReady, listNodes, nodeName } from '../helpers/k8s/nodes.js';
+import { isReady, nodeName } from '../helpers/k8s/nodes.js';
 import { basicWorkers, networkIntensiveWorkers, profileLabelOf } from './rules/node-groups.js';
 import { probeHardware } from '../helpers/probes/node-hardware.js';
 import {
@@ -33,7 +33,7 @@ import {
 export const probeable = (n: V1Node) => isReady(n) && !n.spec?.unschedulable;
 
 export interface HardwareProbe {
-  nodes: V1Node[];
+  nodes: readonly V1Node[];
   sample: NodeSample;
   probed: ProbedNode[];
 }
@@ -68,7 +68,7 @@ export async function hardwareProbe(ctx: CheckContext, allNodes: boolean): Promi
 }
 
 async function runHardwareProbe(ctx: CheckContext, allNodes: boolean): Promise<HardwareProbe> {
-  const nodes = await listNodes(ctx.cluster.core);
+  const nodes = await ctx.cluster.inventory.nodes();
   const sample = sampleNodes(nodes.filter(probeable), { allNodes, profileOf: profileLabelOf });
   const ns = await ctx.ns();
   const readings = await probeHardware(ctx, ns, sample.nodes, defaultProbeConcurrency);

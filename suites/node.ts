@@ -15,6 +15,7 @@
  */
 import { servedResource } from '../helpers/k8s/api-resources.js';
 import { findComponentPods, formatComponentPod, running } from '../helpers/k8s/components.js';
+import { notEnded } from '../helpers/k8s/inventory.js';
 import {
   hugePageSizes,
   hugePagesOf,
@@ -26,7 +27,7 @@ import { sleeperPod } from '../helpers/probes/pod.js';
 import { spreadWorkers } from '../helpers/probes/pod-network.js';
 import { pinToNode, withResources } from '../helpers/probes/tweaks.js';
 import { defineSuite } from '../helpers/framework/registry.js';
-import { listNodes, nodeName, workers } from '../helpers/k8s/nodes.js';
+import { nodeName, workers } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { fail, pass, skip } from '../helpers/framework/result.js';
 import { judgeHugePageUse, nodesLacking } from './rules/hugepages.js';
@@ -62,7 +63,7 @@ export default defineSuite('node', (spec) => {
         'Reads allocatable hugepages-2Mi and hugepages-1Gi on the network-intensive workers (those labelled for the profile, else every worker), then starts a pod requesting both sizes on the first of them, which fallocates one page of each size in a HugePages emptyDir and reads its hugetlb cgroup usage.',
     },
     async (ctx) => {
-      const nodes = networkIntensiveWorkers(await listNodes(ctx.cluster.core));
+      const nodes = networkIntensiveWorkers(await ctx.cluster.inventory.nodes());
       const advertised = Object.fromEntries(nodes.map((n) => [nodeName(n), hugePagesOf(n)]));
       const lacking = nodesLacking(nodes);
       const evidence: Record<string, unknown> = { allocatableByNode: advertised };
@@ -121,12 +122,8 @@ export default defineSuite('node', (spec) => {
         'Sums, per node, the effective CPU request and limit of every pod bound to it that has not ended (the larger of its largest init container, with the sidecars before it, and the sum of its containers and sidecars, plus the pod overhead; a container without a CPU limit makes the limit unbounded), and compares each sum with the node’s allocatable CPU; the LimitRanges with a default or maximum container CPU limit and the CPU ResourceQuotas are listed as evidence of enforcement; the vCPU to physical core ratio itself is not visible.',
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
-      const pods = (
-        await ctx.cluster.core.listPodForAllNamespaces({
-          fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
-        })
-      ).items;
+      const nodes = await ctx.cluster.inventory.nodes();
+      const pods = (await ctx.cluster.inventory.pods()).filter(notEnded);
       // LimitRanges default every container's limit at admission, so the pods show their effect;
       // which ones exist, and the CPU quotas, are evidence of how the rule is enforced.
       return judgeCpuCommitment(
@@ -147,7 +144,7 @@ export default defineSuite('node', (spec) => {
         'Reads each node’s InternalIP addresses for an IPv4 and an IPv6 one that is neither loopback nor link-local, then opens a TCP connection to each node’s kubelet port on both from a pod on a worker.',
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
+      const nodes = await ctx.cluster.inventory.nodes();
       const addresses = nodes.map(nodeAddresses);
       const evidence: Record<string, unknown> = { nodes: addresses };
       const notDualStack = judgeAddressFamilies(addresses, evidence);
@@ -197,7 +194,7 @@ export default defineSuite('node', (spec) => {
     },
     async (ctx) =>
       capacityAtLeast(
-        await listNodes(ctx.cluster.core),
+        await ctx.cluster.inventory.nodes(),
         'ephemeral-storage',
         minEphemeralStorageBytes,
         'local filesystem capacity',
@@ -238,7 +235,7 @@ export default defineSuite('node', (spec) => {
         'Reads each node’s capacity.memory as the kubelet reports it and compares it with 32 GB.',
     },
     async (ctx) =>
-      capacityAtLeast(await listNodes(ctx.cluster.core), 'memory', minMemoryBytes, 'RAM'),
+      capacityAtLeast(await ctx.cluster.inventory.nodes(), 'memory', minMemoryBytes, 'RAM'),
   );
 
   spec('ra2.ch.016', { kind: 'attest' });
@@ -255,7 +252,7 @@ export default defineSuite('node', (spec) => {
         'Counts the feature.node.kubernetes.io/ labels on each worker and looks for a running NFD pod (nfd-worker, nfd-master or nfd-gc, by name, owner, label or image); whether the labels describe the node’s capabilities is not checked.',
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
+      const nodes = await ctx.cluster.inventory.nodes();
       const labelCounts = Object.fromEntries(
         nodes.map((n) => [
           nodeName(n),
@@ -263,7 +260,7 @@ export default defineSuite('node', (spec) => {
         ]),
       );
       const pods = await findComponentPods(
-        ctx.cluster.core,
+        ctx.cluster.inventory,
         /nfd-(worker|master|gc)|node-feature-discovery/i,
       );
       const crd = await servedResource(ctx.cluster.kc, 'nfd.k8s-sigs.io', 'nodefeatures');

@@ -25,7 +25,7 @@ export default defineSuite('packaging', (spec) => {
     },
     async (ctx) =>
       judgePackageManagement(
-        await findComponentPods(ctx.cluster.core, tillerPattern),
+        await findComponentPods(ctx.cluster.inventory, tillerPattern),
         (await ctx.cluster.core.listSecretForAllNamespaces({ labelSelector: helmReleaseSelector }))
           .items,
       ),

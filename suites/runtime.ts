@@ -15,7 +15,7 @@ import { restrictedPod } from '../helpers/probes/pod.js';
 import { runToCompletion } from '../helpers/probes/pod-completion.js';
 import { pinToNode, toleratingEveryTaint } from '../helpers/probes/tweaks.js';
 import { readKubeletConfigs } from '../helpers/k8s/kubelet-config.js';
-import { isReady, listNodes, nodeName } from '../helpers/k8s/nodes.js';
+import { isReady, nodeName } from '../helpers/k8s/nodes.js';
 import { defaultProbeConcurrency, mapBounded, sampleNodes } from '../helpers/probes/node-sample.js';
 import {
   readOciReport,
@@ -73,7 +73,7 @@ export default defineSuite('runtime', (spec) => {
         "Reads each node's container runtime (status.nodeInfo.containerRuntimeVersion, matched against containerd, CRI-O and cri-dockerd); on one Ready, schedulable node per role/profile/zone/instance-type (every one with --all-nodes) reads the kubelet's runtime endpoint and runs a pod to completion through the kubelet.",
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
+      const nodes = await ctx.cluster.inventory.nodes();
       // Every node's runtime is read from the API; the kubelet's endpoint and a pod run
       // on a sample (every node with --all-nodes), a bounded number at a time.
       const runnable = (n: V1Node) => isReady(n) && !n.spec?.unschedulable;

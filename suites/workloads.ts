@@ -16,7 +16,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../helpers/framework/context.js';
 import { isExtendedResource } from '../helpers/k8s/extended-resources.js';
-import { controlPlanes, listNodes, nodeName } from '../helpers/k8s/nodes.js';
+import { controlPlanes, nodeName } from '../helpers/k8s/nodes.js';
 import { observeControlPlaneOutage } from '../helpers/probes/control-plane-outage.js';
 import { KindNodeJig, kindContainersOf } from '../helpers/probes/kind-nodes.js';
 import { spreadWorkers } from '../helpers/probes/pod-network.js';
@@ -139,7 +139,7 @@ export default defineSuite('workloads', (spec) => {
       observes: `Pauses every control-plane node container of a kind cluster for ${OUTAGE_SECONDS}s (shown by an API call that gets no answer) and reads a client pod's own once-a-second record of requests to a server pod on another worker, direct and through its Service, then whether both pods still run unrestarted; healing and scaling are not exercised.`,
     },
     async (ctx) => {
-      const nodes = await listNodes(ctx.cluster.core);
+      const nodes = await ctx.cluster.inventory.nodes();
       const planes = controlPlanes(nodes);
       const evidence = { controlPlaneNodes: planes.map(nodeName) };
       const containers = kindContainersOf(planes);
@@ -248,8 +248,8 @@ async function ociGroup(ctx: CheckContext, group: ParameterGroup): Promise<Verdi
       );
 }
 
-async function allPods(ctx: CheckContext): Promise<V1Pod[]> {
-  return (await ctx.cluster.core.listPodForAllNamespaces()).items;
+function allPods(ctx: CheckContext): Promise<readonly V1Pod[]> {
+  return ctx.cluster.inventory.pods();
 }
 
 /** "Nothing to judge" is not a pass: the rule is about workloads, and none runs. */

@@ -10,7 +10,7 @@ import { ApiException, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from '../k8s/cluster.js';
 import { EnvironmentError, oneLine, PodEnvironmentError } from '../k8s/errors.js';
 import { NamespaceHandle, restrictedPodTemplate } from '../k8s/namespace-handle.js';
-import { isControlPlane, isReady, listNodes, nodeName } from '../k8s/nodes.js';
+import { isControlPlane, isReady, nodeName } from '../k8s/nodes.js';
 import { WaitTimeoutError } from '../k8s/wait.js';
 import { copyPullSecret, type PullSecret } from './pull-secret.js';
 import { SETTINGS } from './settings.js';
@@ -85,7 +85,7 @@ export async function checkProbeImage(
   request: ImagePreflight,
 ): Promise<{ node?: string; imageID?: string }> {
   const { cluster, image } = request;
-  const node = pickPreflightNode(await listNodes(cluster.core));
+  const node = pickPreflightNode(await cluster.inventory.nodes());
   if (!node) {
     request.warn(
       `no ready node takes pods: the probe image ${image} was not tried before the checks`,

@@ -1,8 +1,9 @@
 /** --profile auto: the profile a cluster's node labels ask for. */
-import type { CoreV1Api, V1Node } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import { hasProfile, networkIntensiveLabel } from '../../catalog/profiles.js';
 import type { Profile } from '../../catalog/types.js';
-import { listNodes, nodeName } from '../k8s/nodes.js';
+import type { ClusterInventory } from '../k8s/inventory.js';
+import { nodeName } from '../k8s/nodes.js';
 
 /** Network-intensive if any node is labelled for it. */
 export function profileOfNodes(nodes: readonly V1Node[]): { profile: Profile; reason: string } {
@@ -16,7 +17,7 @@ export function profileOfNodes(nodes: readonly V1Node[]): { profile: Profile; re
 }
 
 export async function resolveProfile(
-  core: CoreV1Api,
+  inventory: Pick<ClusterInventory, 'nodes'>,
 ): Promise<{ profile: Profile; reason: string }> {
-  return profileOfNodes(await listNodes(core));
+  return profileOfNodes(await inventory.nodes());
 }

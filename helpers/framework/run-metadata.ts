@@ -18,7 +18,6 @@ import {
   workloadsIn,
   type FactRead,
 } from '../k8s/cluster-facts.js';
-import { listNodes } from '../k8s/nodes.js';
 import { ADDON_NAMESPACES, detectCni, detectLoadBalancer } from './platform-detect.js';
 import type { Fact, ProbeImageFacts, RunMetadata } from './run-metadata-model.js';
 
@@ -103,7 +102,7 @@ export async function collectClusterFacts(
   const bounded = <T>(what: string, read: () => Promise<T>) =>
     readFact(what, withinTime(timeoutMs, what, read));
   const [nodes, workloads, csi, ingress] = await Promise.all([
-    bounded('list nodes', async () => (await listNodes(cluster.core)).map(nodeFacts)),
+    bounded('list nodes', async () => (await cluster.inventory.nodes()).map(nodeFacts)),
     bounded('list pods in the add-on namespaces', async () =>
       (await Promise.all(ADDON_NAMESPACES.map((ns) => workloadsIn(cluster.core, ns)))).flat(),
     ),

@@ -233,7 +233,7 @@ async function runUntilStopped(
   let profileSource = 'given';
   if (choice === 'auto' && cluster) {
     try {
-      const resolved = await resolveProfile(cluster.core);
+      const resolved = await resolveProfile(cluster.inventory);
       profile = resolved.profile;
       profileSource = `auto: ${resolved.reason}`;
     } catch (err) {

@@ -17,10 +17,13 @@ import {
 } from '@kubernetes/client-node';
 import { EnvironmentError, oneLine } from './errors.js';
 import { retrying } from './retry.js';
+import { ClusterInventory } from './inventory.js';
 
 export interface Cluster {
   kc: KubeConfig;
   core: CoreV1Api;
+  /** The run's shared read of nodes and pods, for checks that only look. */
+  inventory: ClusterInventory;
   /** API server URL, for messages. */
   server: string;
   /** Context name, or "in-cluster". */
@@ -158,9 +161,11 @@ export function loadKubeConfig(options: ConnectOptions = {}): {
 
 export function connect(options: ConnectOptions = {}): Cluster {
   const { kc, contextName, source } = loadKubeConfig(options);
+  const core = kc.makeApiClient(CoreV1Api);
   return {
     kc,
-    core: kc.makeApiClient(CoreV1Api),
+    core,
+    inventory: new ClusterInventory(core),
     server: kc.getCurrentCluster()?.server ?? 'unknown server',
     contextName,
     source,

@@ -3,7 +3,8 @@
  * Tiller) by the pods that run them: a pod matches when its name, an owner's
  * name, its app labels or a container image match the pattern. Observes only.
  */
-import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ClusterInventory } from './inventory.js';
 
 export interface ComponentPod {
   namespace: string;
@@ -46,8 +47,11 @@ export function matchingPods(pods: readonly V1Pod[], pattern: RegExp): Component
   return pods.filter((pod) => identity(pod).some((s) => pattern.test(s))).map(describePod);
 }
 
-export async function findComponentPods(core: CoreV1Api, pattern: RegExp): Promise<ComponentPod[]> {
-  return matchingPods((await core.listPodForAllNamespaces()).items, pattern);
+export async function findComponentPods(
+  inventory: Pick<ClusterInventory, 'pods'>,
+  pattern: RegExp,
+): Promise<ComponentPod[]> {
+  return matchingPods(await inventory.pods(), pattern);
 }
 
 /** "kube-system/kube-multus-ds-abcde on worker (Running, ready)" */

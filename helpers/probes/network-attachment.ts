@@ -35,7 +35,7 @@ export interface Multiplexer {
 
 export async function findMultiplexer(ctx: CheckContext): Promise<Multiplexer> {
   const nad = await servedResource(ctx.cluster.kc, NAD_GROUP, NAD_PLURAL);
-  const pods = await findComponentPods(ctx.cluster.core, multiplexerPattern);
+  const pods = await findComponentPods(ctx.cluster.inventory, multiplexerPattern);
   return { nad, pods };
 }
 

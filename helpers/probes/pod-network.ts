@@ -12,7 +12,7 @@ import {
   type Pods,
   type Tweak,
 } from '../k8s/namespace-handle.js';
-import { isReady, listNodes, nodeName, probeableNodes, workers, zoneOf } from '../k8s/nodes.js';
+import { isReady, nodeName, probeableNodes, workers, zoneOf } from '../k8s/nodes.js';
 import { hostPort, netexecServerPod } from './netexec.js';
 import { sleeperPod } from './pod.js';
 import { pinToNode } from './tweaks.js';
@@ -124,7 +124,7 @@ export async function startCrossNodePair(
   ns: NamespaceHandle,
   ...tweaks: Tweak<V1Pod>[]
 ): Promise<PairOutcome> {
-  const nodes = spreadWorkers(await listNodes(ctx.cluster.core));
+  const nodes = spreadWorkers(await ctx.cluster.inventory.nodes());
   const [serverNode, clientNode] = nodes;
   if (!serverNode || !clientNode)
     return { ok: false, why: 'too-few-workers', workers: nodes.map(nodeName) };

@@ -15,7 +15,6 @@ import {
   sriovConfiguredNames,
   sriovResources,
 } from '../../helpers/k8s/extended-resources.js';
-import { listNodes } from '../../helpers/k8s/nodes.js';
 import { networkIntensiveWorkers as networkIntensiveNodes } from './node-groups.js';
 
 /** SR-IOV network device plugin pods (sriov-network-device-plugin, sriovdp). */
@@ -45,9 +44,9 @@ export interface SriovObservation {
 }
 
 export async function observeSriov(ctx: CheckContext): Promise<SriovObservation> {
-  const { nodes, chosenBy } = networkIntensiveWorkers(await listNodes(ctx.cluster.core));
+  const { nodes, chosenBy } = networkIntensiveWorkers(await ctx.cluster.inventory.nodes());
   const configuredNames = await sriovConfiguredNames(ctx.cluster.core);
-  const plugins = await findComponentPods(ctx.cluster.core, sriovDevicePluginPattern);
+  const plugins = await findComponentPods(ctx.cluster.inventory, sriovDevicePluginPattern);
   return { nodes, chosenBy, configuredNames, devicePluginPods: plugins.map(formatComponentPod) };
 }
 

@@ -4,6 +4,8 @@
  * the one that waits until the run stops it. Shared by the tests of the CLI,
  * the Sonobuoy plugin and the interruption rules.
  */
+import type { CoreV1Api } from '@kubernetes/client-node';
+import { ClusterInventory } from '../../helpers/k8s/inventory.js';
 import type { Cluster } from '../../helpers/k8s/cluster.js';
 import { defineSuite, type Suite } from '../../helpers/framework/registry.js';
 import { pass } from '../../helpers/framework/result.js';
@@ -24,6 +26,7 @@ export function fakeCluster(): Cluster {
   return {
     kc: { makeApiClient: () => api },
     core: api,
+    inventory: new ClusterInventory(api as CoreV1Api),
     server: 'https://fake.invalid',
     contextName: 'fake',
   } as unknown as Cluster;

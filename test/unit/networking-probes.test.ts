@@ -166,7 +166,7 @@ describe('node and networking probes', () => {
     const contextWith = (nodes: V1Node[]) =>
       ({
         ...ctx,
-        cluster: { core: { listNode: () => Promise.resolve({ items: nodes }) } },
+        cluster: { inventory: { nodes: () => Promise.resolve(nodes) } },
       }) as unknown as CheckContext;
     const handleStarting = (started: (pods: readonly V1Pod[]) => Started[]) => {
       const asked: V1Pod[][] = [];

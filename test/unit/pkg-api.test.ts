@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import { ClusterInventory } from '../../helpers/k8s/inventory.js';
+import type { CoreV1Api, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { Attestation } from '../../helpers/framework/attestations.js';
 import type { CheckContext } from '../../helpers/framework/context.js';
 import { bindSuites } from '../../helpers/framework/registry.js';
@@ -85,7 +86,7 @@ describe('ra2.pkg.001 check with and without an attestation (suites/packaging.ts
       },
     };
     const ctx = {
-      cluster: { core },
+      cluster: { core, inventory: new ClusterInventory(core as unknown as CoreV1Api) },
       attestation: attested,
       log: () => {},
     } as unknown as CheckContext;

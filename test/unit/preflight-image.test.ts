@@ -4,6 +4,7 @@
  * preflight), and a pod wait inside a check ends at once as an error of that
  * check, never as a "did not start" finding.
  */
+import { ClusterInventory } from '../../helpers/k8s/inventory.js';
 import { expect } from 'chai';
 import type {
   CoreV1Api,
@@ -170,6 +171,7 @@ describe('pod statuses the platform cannot get past', () => {
         createNamespace: () => Promise.resolve({}),
         deleteNamespace: () => Promise.resolve({}),
       }),
+      inventory: new ClusterInventory(core),
       server: 'https://fake.invalid',
       contextName: 'fake',
       source: 'test',
@@ -238,7 +240,11 @@ describe('the probe image preflight', () => {
       [node('cp', { controlPlane: true }), node('worker-1')],
     );
     const err = await checkProbeImage({
-      cluster: { kc: {} as KubeConfig, core } as unknown as Cluster,
+      cluster: {
+        kc: {} as KubeConfig,
+        core,
+        inventory: new ClusterInventory(core),
+      } as unknown as Cluster,
       namespace: 'ra2-run-x',
       image: 'registry.invalid/agnhost:2.53',
       labels: {},
@@ -259,7 +265,11 @@ describe('the probe image preflight', () => {
     running.status?.containerStatuses?.forEach((c) => (c.ready = true));
     const { core, calls } = fakeCore(() => running, [node('worker-1')]);
     const seen = await checkProbeImage({
-      cluster: { kc: {} as KubeConfig, core } as unknown as Cluster,
+      cluster: {
+        kc: {} as KubeConfig,
+        core,
+        inventory: new ClusterInventory(core),
+      } as unknown as Cluster,
       namespace: 'ra2-run-x',
       image: 'agnhost',
       labels: {},

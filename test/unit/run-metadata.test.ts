@@ -4,12 +4,13 @@
  * catalog's SHA-256 of its release file, the probe image's digest, and a
  * report of 1,000 nodes that stays a few lines while the JSON keeps them all.
  */
+import { ClusterInventory } from '../../helpers/k8s/inventory.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { ApiException, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from '../../helpers/k8s/cluster.js';
 import { workloadOf, type Workload } from '../../helpers/k8s/cluster-facts.js';
 import { detectCni, detectLoadBalancer } from '../../helpers/framework/platform-detect.js';
@@ -114,7 +115,11 @@ describe('run metadata', () => {
       listCSIDriver: () => Promise.resolve({ items: [{ metadata: { name: 'ebs.csi.aws.com' } }] }),
       listIngressClass: forbidden,
     };
-    const cluster = { core: api, kc: { makeApiClient: () => api } } as unknown as Cluster;
+    const cluster = {
+      core: api,
+      kc: { makeApiClient: () => api },
+      inventory: new ClusterInventory(api as unknown as CoreV1Api),
+    } as unknown as Cluster;
     const facts = await collectClusterFacts(cluster, 5_000);
     expect(facts.nodes).to.deep.equal({ unavailable: 'forbidden: cannot list nodes (403)' });
     expect(facts.ingressClasses).to.deep.equal({
@@ -132,7 +137,11 @@ describe('run metadata', () => {
       listCSIDriver: never,
       listIngressClass: never,
     };
-    const cluster = { core: api, kc: { makeApiClient: () => api } } as unknown as Cluster;
+    const cluster = {
+      core: api,
+      kc: { makeApiClient: () => api },
+      inventory: new ClusterInventory(api as unknown as CoreV1Api),
+    } as unknown as Cluster;
     const started = Date.now();
     const facts = await collectClusterFacts(cluster, 200);
     expect(Date.now() - started).to.be.lessThan(2_000);
