@@ -84,7 +84,7 @@ export {
   controlPlaneServicesPerNode,
 } from './rules/control-plane-services.js';
 import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
-import { isControlPlane, nodeName } from '../helpers/k8s/nodes.js';
+import { isControlPlane, isVirtualNode, nodeName, probeableNodes } from '../helpers/k8s/nodes.js';
 import { parseQuantity } from '../helpers/k8s/quantity.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { getRaw } from '../helpers/k8s/raw-get.js';
@@ -358,7 +358,11 @@ export default defineSuite('kubernetes', (spec) => {
     async (ctx) => {
       const nodes = await ctx.cluster.inventory.nodes();
       if (nodes.length === 0) return skip('nothing to judge: the API lists no node');
-      const readings = await readKubeletConfigs(ctx.cluster.core, nodes.map(nodeName));
+      // A virtual node has no kubelet to ask: its reservations are shown as not read.
+      const readings = await readKubeletConfigs(
+        ctx.cluster.core,
+        probeableNodes(nodes).map(nodeName),
+      );
       const perNode = nodes.map((node) => reservationOfNode(node, readings));
       const short = perNode.filter((n) => n.problems.length > 0);
       const evidence = { nodes: perNode };
@@ -1039,7 +1043,14 @@ export function reservationOfNode(node: V1Node, readings: readonly KubeletConfig
         'no reservedSystemCPUs, systemReserved or kubeReserved in the kubelet configuration',
       );
   } else {
-    reservations = { unreadable: reading && 'error' in reading ? reading.error : 'not read' };
+    reservations = {
+      unreadable:
+        reading && 'error' in reading
+          ? reading.error
+          : isVirtualNode(node)
+            ? 'not read: a virtual node (KWOK, virtual-kubelet) has no kubelet configuration'
+            : 'not read',
+    };
   }
   if (!(quantity(allocatable, 'cpu') < quantity(capacity, 'cpu')))
     problems.push(

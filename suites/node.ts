@@ -37,7 +37,8 @@ import { judgeVirtualisation, judgeVirtualNodeCpus } from './rules/node-virtuali
 import { cpuCommitment, cpuLimitEnforcement, judgeCpuCommitment } from './rules/limits.js';
 import { defineHardwareRows, hardwareProbe } from './node-hardware.js';
 import { networkIntensiveWorkers, profileLabelOf } from './rules/node-groups.js';
-import { defaultProbeConcurrency, mapBounded, sampleNodes } from '../helpers/probes/node-sample.js';
+import { mapBounded } from '../helpers/k8s/bounded.js';
+import { defaultProbeConcurrency, sampleNodes } from '../helpers/probes/node-sample.js';
 import { capacityAtLeast, minEphemeralStorageBytes, minMemoryBytes } from './rules/capacity.js';
 import {
   judgeAddressFamilies,

@@ -16,7 +16,8 @@ import { runToCompletion } from '../helpers/probes/pod-completion.js';
 import { pinToNode, toleratingEveryTaint } from '../helpers/probes/tweaks.js';
 import { readKubeletConfigs } from '../helpers/k8s/kubelet-config.js';
 import { isReady, nodeName } from '../helpers/k8s/nodes.js';
-import { defaultProbeConcurrency, mapBounded, sampleNodes } from '../helpers/probes/node-sample.js';
+import { mapBounded } from '../helpers/k8s/bounded.js';
+import { defaultProbeConcurrency, sampleNodes } from '../helpers/probes/node-sample.js';
 import {
   readOciReport,
   runtimeFeaturePod,

@@ -8,7 +8,7 @@
  * failing every check after it. What a check must see change while it runs (a node going
  * NotReady during an outage, its own pods) it reads from the API itself.
  */
-import type { CoreV1Api, V1ListMeta, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1ListMeta, V1Node, V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
 
 /** Objects per page: small enough that no single response dominates the runner's memory. */
 export const INVENTORY_PAGE_SIZE = 500;
@@ -27,10 +27,16 @@ export class ClusterInventory {
     pageSize = INVENTORY_PAGE_SIZE,
   ) {
     this.nodes = sharedUntilFailure(() =>
-      readAllPages((page) => core.listNode({ limit: pageSize, _continue: page })),
+      readAllPages(
+        (page) => core.listNode({ limit: pageSize, _continue: page }),
+        withoutFieldOwners,
+      ),
     );
     this.pods = sharedUntilFailure(() =>
-      readAllPages((page) => core.listPodForAllNamespaces({ limit: pageSize, _continue: page })),
+      readAllPages(
+        (page) => core.listPodForAllNamespaces({ limit: pageSize, _continue: page }),
+        withoutFieldOwners,
+      ),
     );
   }
 }
@@ -40,13 +46,25 @@ export function notEnded(pod: V1Pod): boolean {
   return pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 }
 
-/** Follows a list's continue tokens to its end. */
-export async function readAllPages<T>(read: (page?: string) => Promise<Page<T>>): Promise<T[]> {
+/**
+ * An object without its managedFields, which no check reads: they are 40% of a pod list's JSON
+ * (measured on the scale bed: 27.5 MB for 5,014 pods, 16.5 MB without them).
+ */
+export function withoutFieldOwners<T extends { metadata?: V1ObjectMeta }>(object: T): T {
+  if (object.metadata) object.metadata.managedFields = undefined;
+  return object;
+}
+
+/** Follows a list's continue tokens to its end, keeping `keep(item)` of each item as it comes. */
+export async function readAllPages<T>(
+  read: (page?: string) => Promise<Page<T>>,
+  keep: (item: T) => T = (item) => item,
+): Promise<T[]> {
   const items: T[] = [];
   let page: string | undefined;
   do {
     const response = await read(page);
-    items.push(...response.items);
+    for (const item of response.items) items.push(keep(item));
     page = response.metadata?._continue || undefined;
   } while (page);
   return items;

@@ -5,6 +5,7 @@
  */
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { oneLine } from './errors.js';
+import { mapBounded } from './bounded.js';
 
 /** The fields of a KubeletConfiguration the suite judges. */
 export interface KubeletConfig {
@@ -62,19 +63,24 @@ export async function readKubeletConfig(core: CoreV1Api, node: string): Promise<
 }
 
 /** Reads every node's configuration; a node whose configz cannot be read gets its error instead. */
+/**
+ * Reads at once: each goes through the API server's node proxy. Unbounded, 1,003 reads on the
+ * scale bed queued there for 39 s and took the runner to 390 MiB.
+ */
+export const KUBELET_CONFIG_READS_AT_ONCE = 16;
+
 export async function readKubeletConfigs(
   core: CoreV1Api,
   nodes: readonly string[],
+  atOnce = KUBELET_CONFIG_READS_AT_ONCE,
 ): Promise<KubeletConfigReading[]> {
-  return Promise.all(
-    nodes.map(async (node): Promise<KubeletConfigReading> => {
-      try {
-        return { node, config: await readKubeletConfig(core, node) };
-      } catch (err) {
-        return { node, error: oneLine(err) };
-      }
-    }),
-  );
+  return mapBounded(nodes, atOnce, async (node): Promise<KubeletConfigReading> => {
+    try {
+      return { node, config: await readKubeletConfig(core, node) };
+    } catch (err) {
+      return { node, error: oneLine(err) };
+    }
+  });
 }
 
 /**

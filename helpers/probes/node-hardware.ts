@@ -14,7 +14,7 @@ import { applyTweaks, type NamespaceHandle, type Started } from '../k8s/namespac
 import { nodeName } from '../k8s/nodes.js';
 import { WaitTimeoutError } from '../k8s/wait.js';
 import { parseKeyValues } from './key-value.js';
-import { mapBounded } from './node-sample.js';
+import { mapBounded } from '../k8s/bounded.js';
 import { sleeperPod } from './pod.js';
 import { containerOf, pinToNode, toleratingEveryTaint, withVolume } from './tweaks.js';
 import { parseMachineReport, type MachineReport } from './virtualisation.js';

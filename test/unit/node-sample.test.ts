@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { V1Node } from '@kubernetes/client-node';
-import { mapBounded, sampleNodes } from '../../helpers/probes/node-sample.js';
+import { mapBounded } from '../../helpers/k8s/bounded.js';
+import { sampleNodes } from '../../helpers/probes/node-sample.js';
 import { profileLabelOf } from '../../suites/rules/node-groups.js';
 
 const node = (name: string, labels: Record<string, string> = {}): V1Node => ({
