@@ -29,8 +29,9 @@ cluster_exists() { kind get clusters 2>/dev/null | grep -qx "$cluster"; }
 cluster_healthy() {
   kind get kubeconfig --name "$cluster" > "$kubeconfig" 2>/dev/null || return 1
   local total ready
-  total=$(kc get nodes --no-headers 2>/dev/null | wc -l)
-  ready=$(kc get nodes --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l)
+  # The scale bed's simulated nodes (type=kwok) are not the config's: only the real ones count.
+  total=$(kc get nodes -l 'type!=kwok' --no-headers 2>/dev/null | wc -l)
+  ready=$(kc get nodes -l 'type!=kwok' --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l)
   (( total == $(grep -c -- '- role:' "$config") && ready == total ))
 }
 

@@ -107,12 +107,13 @@ export function usableNodePort(
   );
 }
 
-/** ra2.k8s.017: the client's last attempt on the NodePort of each worker. */
+/** ra2.k8s.017: the client's last attempt on the NodePort of each sampled worker. */
 export function judgeNodePortReach(
   nodePort: number,
   attempts: readonly (ConnectAttempt & { node: string })[],
+  sample?: string,
 ): Verdict {
-  const evidence = { nodePort, attempts };
+  const evidence = { nodePort, attempts, ...(sample ? { sample } : {}) };
   const unreachable = attempts.filter((a) => !a.reachable);
   return unreachable.length === 0
     ? pass(
@@ -120,7 +121,7 @@ export function judgeNodePortReach(
         evidence,
       )
     : fail(
-        `the server reachable on nodePort ${nodePort} of every worker`,
+        `the server reachable on nodePort ${nodePort} of every worker tried`,
         unreachable.map((a) => `${a.node} ${a.target}: ${a.detail}`).join('; '),
         evidence,
       );

@@ -123,7 +123,7 @@ describe('NodePort Service (ra2.k8s.017)', () => {
     ]);
     expect(verdict).to.include({
       status: 'failed',
-      expected: 'the server reachable on nodePort 31000 of every worker',
+      expected: 'the server reachable on nodePort 31000 of every worker tried',
     });
     expect(observedOf(verdict)).to.equal('w2 172.18.0.4:31000: REFUSED');
   });

@@ -4,6 +4,7 @@
 # simulated nodes (default 1000) Ready, with the labels, taints and capacity of a real fleet, and
 # fakes the RA2_SCALE_PODS pods (default 3000) scheduled onto them. Nothing runs on a simulated
 # node: the suite's probes must land on the cluster's real nodes only.
+# RA2_SCALE_TIMEOUT bounds each wait for the fleet, in seconds (default 1800).
 # Simulated node addresses are unused addresses of the kind network, and pod addresses come from
 # the cluster's own pod range, so anything that tries to reach them stays on this machine.
 # Idempotent: nodes and pods are applied by name; safe on a reused cluster.
@@ -48,13 +49,13 @@ install_kwok() {
 
 wait_for() {
   local what=$1 want=$2 count; shift 2
-  local deadline=$((SECONDS + ${RA2_SCALE_TIMEOUT:-900}))
+  local deadline=$((SECONDS + ${RA2_SCALE_TIMEOUT:-1800}))
   while (( SECONDS < deadline )); do
     count=$("$@") || count=0
     (( count >= want )) && { log "$what: $count"; return 0; }
     sleep 10
   done
-  die "$what: $count of $want after ${RA2_SCALE_TIMEOUT:-900}s"
+  die "$what: $count of $want after ${RA2_SCALE_TIMEOUT:-1800}s"
 }
 
 ready_simulated_nodes() {
