@@ -62,13 +62,13 @@ export async function readKubeletConfig(core: CoreV1Api, node: string): Promise<
   return parseConfigz(await core.connectGetNodeProxyWithPath({ name: node, path: 'configz' }));
 }
 
-/** Reads every node's configuration; a node whose configz cannot be read gets its error instead. */
 /**
  * Reads at once: each goes through the API server's node proxy. Unbounded, 1,003 reads on the
  * scale bed queued there for 39 s and took the runner to 390 MiB.
  */
 export const KUBELET_CONFIG_READS_AT_ONCE = 16;
 
+/** Reads every node's configuration; a node whose configz cannot be read gets its error instead. */
 export async function readKubeletConfigs(
   core: CoreV1Api,
   nodes: readonly string[],

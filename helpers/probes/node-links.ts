@@ -7,7 +7,7 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
 import { applyTweaks, type NamespaceHandle, type Pods } from '../k8s/namespace-handle.js';
-import { nodeName } from '../k8s/nodes.js';
+import { listNodes, nodeName } from '../k8s/nodes.js';
 import { waitFor } from '../k8s/wait.js';
 import { restrictedPod } from './pod.js';
 import { containerOf, pinToNode } from './tweaks.js';
@@ -98,7 +98,8 @@ export async function removeLinkFromNode(
   users: readonly string[],
 ): Promise<LinkRemoval> {
   for (const pod of users) await deletePodAndWait(ctx, ns, pod);
-  const target = (await ctx.cluster.inventory.nodes()).find((n) => nodeName(n) === node);
+  // Read now, not from the run's inventory: the node may have gone since the run began.
+  const target = (await listNodes(ctx.cluster.core)).find((n) => nodeName(n) === node);
   if (!target) throw new Error(`node ${node} is no longer listed: ${link} may be left on it`);
   const shell = `link-cleanup-${Math.floor(Math.random() * 1e6)}`;
   await ns.pods.createRunning(nodeNetAdminPod(ctx, shell, target));
