@@ -13,6 +13,7 @@ import { isIPv6 } from 'node:net';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
 import { oneLine } from '../k8s/errors.js';
+import { execReadOnly } from '../k8s/exec.js';
 import type { Pods } from '../k8s/namespace-handle.js';
 import { poll } from '../k8s/wait.js';
 import { AGNHOST } from './agnhost.js';
@@ -80,12 +81,9 @@ export async function tryConnect(
   timeoutSeconds = 3,
 ): Promise<ConnectAttempt> {
   const target = hostPort(host, port);
-  const result = await pods.exec(from, [
-    AGNHOST,
-    'connect',
-    `--timeout=${timeoutSeconds}s`,
-    target,
-  ]);
+  const result = await execReadOnly(() =>
+    pods.exec(from, [AGNHOST, 'connect', `--timeout=${timeoutSeconds}s`, target]),
+  );
   const outcome = connectOutcome(result.exitCode, result.stderr);
   return {
     from,
@@ -160,7 +158,7 @@ export async function tryHttpGet(
   const command = ['curl', '-sS', '-g', '--max-time', timeout, '-w', `${marker}%{http_code}`];
   if (options.host) command.push('-H', `Host: ${options.host}`);
   command.push(url);
-  const result = await pods.exec(from, command);
+  const result = await execReadOnly(() => pods.exec(from, command));
   const at = result.stdout.lastIndexOf(marker);
   const status = at >= 0 ? Number.parseInt(result.stdout.slice(at + marker.length), 10) || 0 : 0;
   return {

@@ -12,6 +12,7 @@ import {
   type Pods,
   type Tweak,
 } from '../k8s/namespace-handle.js';
+import { execReadOnly } from '../k8s/exec.js';
 import { isReady, nodeName, probeableNodes, workers, zoneOf } from '../k8s/nodes.js';
 import { hostPort, netexecServerPod } from './netexec.js';
 import { sleeperPod } from './pod.js';
@@ -48,14 +49,9 @@ export async function clientIpSeenBy(
   port: number,
 ): Promise<{ target: string; seen?: string; error?: string }> {
   const target = hostPort(ip, port);
-  const r = await pods.exec(client, [
-    'curl',
-    '-sS',
-    '-g',
-    '--max-time',
-    '5',
-    `http://${target}/clientip`,
-  ]);
+  const r = await execReadOnly(() =>
+    pods.exec(client, ['curl', '-sS', '-g', '--max-time', '5', `http://${target}/clientip`]),
+  );
   if (r.exitCode !== 0) return { target, error: `exit ${r.exitCode}: ${r.stderr.trim()}` };
   return { target, seen: hostOfRemoteAddr(r.stdout) };
 }
