@@ -15,19 +15,19 @@ bed=${1:-basic}
 keep=${2:-}
 out=docs/benchmarks.md
 work=$(mktemp -d /tmp/ra2-bench-upstream.XXXX)
-log() { printf '[benchmark-upstream] %s\n' "$*" >&2; }
 # shellcheck source=../testbed/lib/common.sh
 source testbed/lib/common.sh
+log() { printf '[benchmark-upstream] %s\n' "$*" >&2; }
 
-# name|ra2 ids|upstream focus (a regular expression on the spec's full text)|what it asks
+# name;ra2 ids;upstream focus (a regular expression on the spec's full text);what it asks
 questions=(
-  "networkpolicy|ra2.k8s.014,ra2.ntw.001|Netpol NetworkPolicy between server and client should (support a 'default-deny-ingress' policy|enforce policy to allow traffic from pods within server namespace based on PodSelector|stop enforcing policies after they are deleted)|a deny-all ingress policy blocks, an allow rule by pod labels lets through, a deleted policy stops blocking"
-  "dualstack|ra2.ch.007,ra2.k8s.010|IPv6DualStack\\] (should have ipv4 and ipv6 internal node ip|should create service with ipv4,v6 cluster ip|Granular Checks: Services Secondary IP Family \\[LinuxOnly\\] should function for pod-Service: http)|nodes have both families; a dual-stack Service gets both ClusterIPs and answers on them"
-  "nodeport|ra2.k8s.017|\\[sig-network\\] Services should be able to create a functioning NodePort service|a NodePort Service answers on the nodes' addresses"
-  "externalname|ra2.k8s.018|\\[sig-network\\] DNS should provide DNS for ExternalName services|cluster DNS answers an ExternalName Service as a CNAME"
-  "loadbalancer|ra2.k8s.015|\\[sig-network\\] LoadBalancers .*should be able to create LoadBalancer Service without NodePort and change it|a LoadBalancer Service gets an address that answers"
-  "pvc|ra2.stg.007|\\[sig-storage\\] PVC Protection Verify that PVC in active use by a pod is not removed immediately|a claim of the default StorageClass binds and a pod runs on it"
-  "emptydir|ra2.stg.002|\\[sig-storage\\] EmptyDir volumes pod should support shared volumes between containers|two containers share an emptyDir"
+  "networkpolicy;ra2.k8s.014,ra2.ntw.001;Netpol NetworkPolicy between server and client should (support a 'default-deny-ingress' policy|enforce policy to allow traffic from pods within server namespace based on PodSelector|stop enforcing policies after they are deleted);a deny-all ingress policy blocks, an allow rule by pod labels lets through, a deleted policy stops blocking"
+  "dualstack;ra2.ch.007,ra2.k8s.010;IPv6DualStack\\] (should have ipv4 and ipv6 internal node ip|should create service with ipv4,v6 cluster ip|Granular Checks: Services Secondary IP Family \\[LinuxOnly\\] should function for pod-Service: http);nodes have both families, a dual-stack Service gets both ClusterIPs and answers on them"
+  "nodeport;ra2.k8s.017;\\[sig-network\\] Services should be able to create a functioning NodePort service;a NodePort Service answers on the nodes' addresses"
+  "externalname;ra2.k8s.018;\\[sig-network\\] DNS should provide DNS for ExternalName services;cluster DNS answers an ExternalName Service as a CNAME"
+  "loadbalancer;ra2.k8s.015;\\[sig-network\\] LoadBalancers .*should be able to create LoadBalancer Service without NodePort and change it;a LoadBalancer Service gets an address that answers"
+  "pvc;ra2.stg.007;\\[sig-storage\\] PVC Protection Verify that PVC in active use by a pod is not removed immediately;a claim of the default StorageClass binds and a pod runs on it"
+  "emptydir;ra2.stg.002;\\[sig-storage\\] EmptyDir volumes pod should support shared volumes between containers;two containers share an emptyDir"
 )
 selected=${RA2_BENCH_QUESTIONS:-networkpolicy dualstack nodeport externalname pvc emptydir}
 
@@ -83,7 +83,7 @@ ra2side() {
 rows=()
 total_up=0 total_ra2=0
 for q in "${questions[@]}"; do
-  IFS='|' read -r name ids focus asks <<<"$q"
+  IFS=';' read -r name ids focus asks <<<"$q"
   [[ " $selected " == *" $name "* ]] || continue
   log "$name: upstream e2e.test"
   line=$(upstream "$name" "$focus")
