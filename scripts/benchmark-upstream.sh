@@ -113,5 +113,6 @@ done
   printf '%s\n' "${rows[@]}"
   echo "| all of the above | | ${total_up} s | | ${total_ra2} s | $(awk -v u="$total_up" -v r="$total_ra2" 'BEGIN { printf "%.1f", u / (r > 0 ? r : 1) }')× |"
 } >> "$out"
+npx prettier --write "$out" >/dev/null   # the tables as lint expects them
 log "recorded in $out (run files in $work)"
 [[ $keep == keep ]] || testbed/cluster.sh down "$bed"

@@ -1,6 +1,7 @@
 /**
- * Fail fast on the platform, not on the spec: before any probe check, one pod
- * on one schedulable worker must pull and run the probe image. When it cannot
+ * Fail fast on the platform, not on the spec: beside the first probe checks
+ * (the runner does not wait for it to start them), one pod on one schedulable
+ * worker must pull and run the probe image. When it cannot
  * (a registry the nodes cannot reach, a wrong name, a missing pull secret),
  * every probe row would wait out its timeout and report the registry as the
  * cluster's failure; the run stops instead, with one line naming the image,

@@ -126,6 +126,8 @@ function asRunInterrupted(reason: unknown): RunInterrupted {
 interface RunStop {
   signal: AbortSignal;
   interruption(): Interruption | undefined;
+  /** Stops the checks because the run cannot go on (the probe image cannot run). */
+  halt: (cause: Error) => void;
   dispose(): void;
 }
 
@@ -147,6 +149,7 @@ function watchForStop(options: RunOptions, warn: (line: string) => void): RunSto
     : undefined;
   return {
     signal: controller.signal,
+    halt: (cause) => stop(new RunInterrupted({ cause: 'environment', detail: oneLine(cause) })),
     interruption: () =>
       controller.signal.aborted
         ? asRunInterrupted(controller.signal.reason).interruption
@@ -328,27 +331,32 @@ async function runUntilStopped(
     await notify(reporters, (r) => r.onCheckEnd?.(result, index, plans.length), warn);
   };
   try {
-    if (heartbeat && cluster && !options.skipPreflight && runsProbes(plans)) {
-      const preflight = await checkProbeImage({
-        cluster,
-        namespace: heartbeat.namespace,
-        image: probeImage,
-        pullSecret,
-        labels: { ...runControlLabels(runId), [componentLabel]: 'image-preflight' },
-        timeoutMs: options.imagePreflightTimeoutMs,
-        pollIntervalMs: timeouts.pollInterval,
-        signal: stop.signal,
-        warn,
-      });
-      if (info.metadata) info.metadata.probeImage = probeImageFacts(probeImage, preflight, '');
-    }
+    const imagePreflight =
+      heartbeat && cluster && !options.skipPreflight && runsProbes(plans)
+        ? checkProbeImage({
+            cluster,
+            namespace: heartbeat.namespace,
+            image: probeImage,
+            pullSecret,
+            labels: { ...runControlLabels(runId), [componentLabel]: 'image-preflight' },
+            timeoutMs: options.imagePreflightTimeoutMs,
+            pollIntervalMs: timeouts.pollInterval,
+            signal: stop.signal,
+            warn,
+          }).then((preflight) => {
+            if (info.metadata)
+              info.metadata.probeImage = probeImageFacts(probeImage, preflight, '');
+          })
+        : undefined;
     const order = startOrder(plans);
-    await runScheduled({
-      count: order.length,
-      bound: options.parallel ?? DEFAULT_PARALLEL,
-      alone: (i) => runsAlone(plans[order[i] as number] as Plan),
-      run: (i) => runOne(order[i] as number),
-    });
+    await runBesidePreflight(imagePreflight, stop.halt, () =>
+      runScheduled({
+        count: order.length,
+        bound: options.parallel ?? DEFAULT_PARALLEL,
+        alone: (i) => runsAlone(plans[order[i] as number] as Plan),
+        run: (i) => runOne(order[i] as number),
+      }),
+    );
   } finally {
     if (heartbeat && cluster) {
       await heartbeat
@@ -363,6 +371,30 @@ async function runUntilStopped(
   const report = buildRunReport(info, results, new Date().toISOString(), stop.interruption());
   await notify(reporters, (r) => r.onRunEnd?.(report), warn);
   return report;
+}
+
+/**
+ * Runs the checks while the probe image preflight goes on beside them (waiting for it first held
+ * every check back about 3 s): a check's pod that cannot pull ends as an error at its first poll,
+ * never a failure, and a failed preflight halts the checks and is thrown once they have ended, so
+ * the run stops with the preflight's one line as before.
+ */
+export async function runBesidePreflight(
+  preflight: Promise<void> | undefined,
+  halt: (cause: Error) => void,
+  runChecks: () => Promise<void>,
+): Promise<void> {
+  const failure = (preflight ?? Promise.resolve()).then(
+    () => undefined,
+    (err: unknown) => {
+      const error = asError(err);
+      halt(error);
+      return error;
+    },
+  );
+  await runChecks();
+  const error = await failure;
+  if (error) throw error;
 }
 
 /**

@@ -26,7 +26,7 @@ import {
   pickPreflightNode,
   preflightFailure,
 } from '../../helpers/framework/image-preflight.js';
-import { executeCheck, runsProbes } from '../../helpers/framework/runner.js';
+import { executeCheck, runBesidePreflight, runsProbes } from '../../helpers/framework/runner.js';
 import { bindSuites, defineSuite } from '../../helpers/framework/registry.js';
 import { planChecks } from '../../helpers/framework/selection.js';
 import { pass } from '../../helpers/framework/result.js';
@@ -293,5 +293,64 @@ describe('the probe image preflight', () => {
       planChecks(checks, { focus, skip: [], profile: 'basic', disruptive: false });
     expect(runsProbes(plan(['ra2.k8s.001']))).to.equal(true);
     expect(runsProbes(plan(['ra2.k8s.002']))).to.equal(false);
+  });
+
+  describe('beside the checks', () => {
+    it('starts the checks without waiting for the preflight, and ends when both have', async () => {
+      const order: string[] = [];
+      let finishPreflight: () => void = () => {};
+      const preflight = new Promise<void>((resolve) => (finishPreflight = resolve)).then(() => {
+        order.push('preflight ended');
+      });
+      const ran = runBesidePreflight(
+        preflight,
+        () => order.push('halted'),
+        () => {
+          order.push('checks ran');
+          finishPreflight();
+          return Promise.resolve();
+        },
+      );
+      await ran;
+      expect(order).to.deep.equal(['checks ran', 'preflight ended']);
+    });
+
+    it('halts the checks when the image cannot run, and throws its one line once they ended', async () => {
+      const stop = new AbortController();
+      const line =
+        'the probe image registry.invalid/agnhost:2.53 cannot run on node worker-1: ErrImagePull';
+      const events: string[] = [];
+      const err = await runBesidePreflight(
+        Promise.reject(new EnvironmentError(line)),
+        (cause) => {
+          events.push(`halted: ${cause.message}`);
+          stop.abort(cause);
+        },
+        () =>
+          new Promise<void>((resolve) =>
+            stop.signal.addEventListener('abort', () => {
+              events.push('check stopped');
+              resolve();
+            }),
+          ),
+      ).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(EnvironmentError);
+      expect((err as Error).message).to.equal(line);
+      expect(events).to.deep.equal([`halted: ${line}`, 'check stopped']);
+    });
+
+    it('runs the checks alone when no preflight is due', async () => {
+      let halted = false;
+      let ran = false;
+      await runBesidePreflight(
+        undefined,
+        () => (halted = true),
+        () => {
+          ran = true;
+          return Promise.resolve();
+        },
+      );
+      expect({ ran, halted }).to.deep.equal({ ran: true, halted: false });
+    });
   });
 });
