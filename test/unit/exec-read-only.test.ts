@@ -34,8 +34,7 @@ describe('read-only probe execs', () => {
   it('throws when the second exec stalls too: nothing was observed', async () => {
     const stall = new ExecTimedOut('exec timed out after 30s');
     const pods = scriptedExec([stall, stall]);
-    let thrown: unknown;
-    await tryConnect(pods, 'router', '10.0.0.3', 10250).catch((e: unknown) => (thrown = e));
+    const thrown = await tryConnect(pods, 'router', '10.0.0.3', 10250).catch((e: unknown) => e);
     expect(thrown).to.equal(stall);
     expect(pods.calls).to.have.length(2);
   });
@@ -43,8 +42,7 @@ describe('read-only probe execs', () => {
   it('does not repeat an exec that failed for another reason', async () => {
     const refused = new Error('exec into ns/router was refused 3 times');
     const pods = scriptedExec([refused, reached]);
-    let thrown: unknown;
-    await tryConnect(pods, 'router', '10.0.0.3', 10250).catch((e: unknown) => (thrown = e));
+    const thrown = await tryConnect(pods, 'router', '10.0.0.3', 10250).catch((e: unknown) => e);
     expect(thrown).to.equal(refused);
     expect(pods.calls).to.have.length(1);
   });
