@@ -168,6 +168,59 @@ expect_same_outcome() {
   log "the plugin and ra2 run agree: outcome $plugin"
 }
 
+# expect_same_rows DETAILED PLUGIN_JSON RA2_JSON CATALOG SELECTION: every row has the status in
+# Sonobuoy's detailed results that ra2 run gives it. A mismatch names both sides' own status (error
+# apart from failed) and message, from the plugin's ra2-results.json and ra2 run's JSON.
+expect_same_rows() {
+  node - "$@" <<'EOF'
+const fs = require('node:fs');
+const [detailedFile, pluginFile, ra2File, catalogFile, selection] = process.argv.slice(2);
+const problems = [];
+const junitStatus = { passed: 'passed', failed: 'failed', error: 'failed', skipped: 'skipped', 'not-implemented': 'skipped' };
+
+const sonobuoy = new Map();
+for (const line of fs.readFileSync(detailedFile, 'utf8').split('\n').filter(Boolean)) {
+  const item = JSON.parse(line);
+  const id = /^\[(ra2\.[^\]]+)\]/.exec(item.name ?? '')?.[1];
+  if (!id) { problems.push(`sonobuoy result without an ra2 id: ${item.name}`); continue; }
+  if (sonobuoy.has(id)) problems.push(`${id} listed twice by sonobuoy`);
+  sonobuoy.set(id, { status: item.status, message: item.details?.['failure'] ?? item.details?.['skipped'] ?? '' });
+}
+const ra2 = JSON.parse(fs.readFileSync(ra2File, 'utf8'));
+// The plugin's own JSON tells an error from a failure, which Sonobuoy's JUnit status does not.
+const plugin = new Map(JSON.parse(fs.readFileSync(pluginFile, 'utf8')).results.map((r) => [r.id, r]));
+const side = (r) => (r ? `${r.status}: ${String(r.message ?? '').slice(0, 600)}` : 'no row');
+// The plugin writes a SHOULD or MAY failure (blocking=false) as a skip, so Sonobuoy does not call it failed.
+const sonobuoyStatus = (r) => (r.status === 'failed' && !r.blocking ? 'skipped' : junitStatus[r.status]);
+const expected = new Map(ra2.results.map((r) => [r.id, { status: sonobuoyStatus(r), row: r }]));
+// `ra2 list`: one "[id] title [LEVEL]\tkind" line per row, each maybe followed by "  observes: ..."
+const catalog = fs.readFileSync(catalogFile, 'utf8').split('\n').flatMap((l) => /^\[([^\]]+)\]/.exec(l)?.[1] ?? []);
+
+if (selection === 'whole-catalog' && sonobuoy.size !== catalog.length)
+  problems.push(`sonobuoy lists ${sonobuoy.size} results; the catalog has ${catalog.length} rows`);
+for (const id of expected.keys()) if (!sonobuoy.has(id)) problems.push(`${id}: missing from sonobuoy results`);
+for (const id of sonobuoy.keys()) if (!expected.has(id)) problems.push(`${id}: in sonobuoy results but not in ra2 run`);
+const rows = [];
+for (const [id, want] of expected) {
+  const got = sonobuoy.get(id);
+  if (!got) continue;
+  if (got.status !== want.status) {
+    problems.push(
+      `${id}: sonobuoy ${got.status}, ra2 run ${want.status}\n    the plugin: ${side(plugin.get(id))}\n    ra2 run: ${side(want.row)}`,
+    );
+  }
+  rows.push(`${id}\t${got.status}`);
+}
+const count = (s) => [...sonobuoy.values()].filter((v) => v.status === s).length;
+console.error(`[sonobuoy-e2e] ${sonobuoy.size} results: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+if (problems.length) {
+  console.error(`sonobuoy-e2e: FAIL:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.error('[sonobuoy-e2e] every row has the status ra2 run gives it');
+EOF
+}
+
 main() {
   [ $# -ge 1 ] || { sed -n '2,33p' "$0" >&2; exit 2; }
   KUBECONFIG_FILE=$(readlink -f "$1")
@@ -279,48 +332,7 @@ main() {
 
   # --- compare ----------------------------------------------------------------------
   "${RA2[@]}" list >"$work/catalog.tsv"
-  node - "$work/sonobuoy-detailed.jsonl" "$work/ra2.json" "$work/catalog.tsv" "$selection" <<'EOF'
-const fs = require('node:fs');
-const [detailedFile, ra2File, catalogFile, selection] = process.argv.slice(2);
-const problems = [];
-const junitStatus = { passed: 'passed', failed: 'failed', error: 'failed', skipped: 'skipped', 'not-implemented': 'skipped' };
-
-const sonobuoy = new Map();
-for (const line of fs.readFileSync(detailedFile, 'utf8').split('\n').filter(Boolean)) {
-  const item = JSON.parse(line);
-  const id = /^\[(ra2\.[^\]]+)\]/.exec(item.name ?? '')?.[1];
-  if (!id) { problems.push(`sonobuoy result without an ra2 id: ${item.name}`); continue; }
-  if (sonobuoy.has(id)) problems.push(`${id} listed twice by sonobuoy`);
-  sonobuoy.set(id, { status: item.status, message: item.details?.['failure'] ?? item.details?.['skipped'] ?? '' });
-}
-const ra2 = JSON.parse(fs.readFileSync(ra2File, 'utf8'));
-// The plugin writes a SHOULD or MAY failure (blocking=false) as a skip, so Sonobuoy does not call it failed.
-const sonobuoyStatus = (r) => (r.status === 'failed' && !r.blocking ? 'skipped' : junitStatus[r.status]);
-const expected = new Map(ra2.results.map((r) => [r.id, { status: sonobuoyStatus(r), message: r.message }]));
-// `ra2 list`: one "[id] title [LEVEL]\tkind" line per row, each maybe followed by "  observes: ..."
-const catalog = fs.readFileSync(catalogFile, 'utf8').split('\n').flatMap((l) => /^\[([^\]]+)\]/.exec(l)?.[1] ?? []);
-
-if (selection === 'whole-catalog' && sonobuoy.size !== catalog.length)
-  problems.push(`sonobuoy lists ${sonobuoy.size} results; the catalog has ${catalog.length} rows`);
-for (const id of expected.keys()) if (!sonobuoy.has(id)) problems.push(`${id}: missing from sonobuoy results`);
-for (const id of sonobuoy.keys()) if (!expected.has(id)) problems.push(`${id}: in sonobuoy results but not in ra2 run`);
-const rows = [];
-for (const [id, want] of expected) {
-  const got = sonobuoy.get(id);
-  if (!got) continue;
-  if (got.status !== want.status) {
-    problems.push(`${id}: sonobuoy ${got.status}, ra2 run ${want.status} (ra2 run: ${want.message})`);
-  }
-  rows.push(`${id}\t${got.status}`);
-}
-const count = (s) => [...sonobuoy.values()].filter((v) => v.status === s).length;
-console.error(`[sonobuoy-e2e] ${sonobuoy.size} results: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
-if (problems.length) {
-  console.error(`sonobuoy-e2e: FAIL:\n  ${problems.join('\n  ')}`);
-  process.exit(1);
-}
-console.error('[sonobuoy-e2e] every row has the status ra2 run gives it');
-EOF
+  expect_same_rows "$work/sonobuoy-detailed.jsonl" "$results_json" "$work/ra2.json" "$work/catalog.tsv" "$selection"
   log "PASS"
 }
 

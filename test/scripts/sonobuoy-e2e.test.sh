@@ -2,7 +2,7 @@
 # scripts/sonobuoy-e2e.sh: the leftover check never reads a failing or silent kubectl as "nothing left";
 # ra2 run's exit code is the one its MUST rows call for (0, 1 or 3), never 2; every skipped row of
 # sonobuoy's detailed results says why; `ra2 results` on the tarball gives the plugin's outcome and
-# exit code; the plugin and ra2 run agree on the outcome.
+# exit code; the plugin and ra2 run agree on the outcome and row by row, a mismatch naming both sides.
 source "$(dirname "$0")/lib.sh"
 echo "scripts/sonobuoy-e2e.sh leftovers"
 
@@ -171,4 +171,28 @@ results "$STUBS/direct.json" not-conformant 1 must:failed
 expect_failure "the plugin incomplete, ra2 run not-conformant: fails" \
   "FAIL: the plugin's outcome is incomplete, ra2 run's is not-conformant" \
   in_script expect_same_outcome "$STUBS/plugin.json" "$STUBS/direct.json"
+
+echo "scripts/sonobuoy-e2e.sh the plugin's and ra2 run's rows"
+# rows FILE ID:STATUS:MESSAGE...: a results JSON (MUST rows) with those rows.
+rows() {
+  local file=$1 row id status message out=(); shift
+  for row in "$@"; do
+    IFS=: read -r id status message <<<"$row"
+    out+=("{\"id\":\"$id\",\"level\":\"MUST\",\"blocking\":true,\"status\":\"$status\",\"message\":\"$message\"}")
+  done
+  printf '{"results":[%s]}\n' "$(IFS=,; echo "${out[*]}")" >"$file"
+}
+printf '[ra2.a.1] one [MUST]\tprobe\n[ra2.a.2] two [MUST]\tprobe\n' >"$STUBS/catalog.tsv"
+printf '%s\n' '{"name":"[ra2.a.1] one","status":"passed"}' \
+  '{"name":"[ra2.a.2] two","status":"failed","details":{"failure":"timed out"}}' >"$STUBS/detailed.jsonl"
+rows "$STUBS/plugin.json" "ra2.a.1:passed:seen" "ra2.a.2:error:the wait for pod client ran out"
+rows "$STUBS/direct.json" "ra2.a.1:passed:seen" "ra2.a.2:error:the wait for pod client ran out"
+expect_success "control: the same rows" "every row has the status ra2 run gives it" \
+  in_script expect_same_rows "$STUBS/detailed.jsonl" "$STUBS/plugin.json" "$STUBS/direct.json" "$STUBS/catalog.tsv" whole-catalog
+rows "$STUBS/direct.json" "ra2.a.1:passed:seen" "ra2.a.2:passed:the server saw the pod address"
+expect_failure "an error in the plugin, a pass in ra2 run: fails naming both sides" \
+  "the plugin: error: the wait for pod client ran out" \
+  in_script expect_same_rows "$STUBS/detailed.jsonl" "$STUBS/plugin.json" "$STUBS/direct.json" "$STUBS/catalog.tsv" whole-catalog
+expect_failure "… and ra2 run's side" "ra2 run: passed: the server saw the pod address" \
+  in_script expect_same_rows "$STUBS/detailed.jsonl" "$STUBS/plugin.json" "$STUBS/direct.json" "$STUBS/catalog.tsv" whole-catalog
 finish
