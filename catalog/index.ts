@@ -3,26 +3,27 @@
  * its shape, so a hand edit that breaks the data fails loudly at start-up.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { packageRoot } from './package-root.js';
 import type { Catalog, CatalogRow, Level, Profile, SectionKey } from './types.js';
 
 export type * from './types.js';
 
 export const DEFAULT_RELEASE = 'v-chapter4-2026';
 
-/** dist/catalog/index.js and catalog/index.ts both sit two levels below the root. */
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const releasesDir = [
-  path.join(packageRoot, 'catalog', 'releases'),
-  path.join(packageRoot, '..', 'catalog', 'releases'),
-].find((dir) => {
+const root = packageRoot();
+const releasesDir =
+  root && hasFiles(path.join(root, 'catalog', 'releases'))
+    ? path.join(root, 'catalog', 'releases')
+    : undefined;
+
+function hasFiles(dir: string): boolean {
   try {
     return readdirSync(dir).length > 0;
   } catch {
     return false;
   }
-});
+}
 
 export function listReleases(): string[] {
   if (!releasesDir) return [];

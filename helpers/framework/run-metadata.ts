@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../catalog/package-root.js';
 import type { Cluster } from '../k8s/cluster.js';
 import {
   csiDriverNames,
@@ -21,19 +21,14 @@ import {
 import { ADDON_NAMESPACES, detectCni, detectLoadBalancer } from './platform-detect.js';
 import type { Fact, ProbeImageFacts, RunMetadata } from './run-metadata-model.js';
 
-/** dist/helpers/framework/ and helpers/framework/ both sit three levels below the package root. */
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const roots = [packageRoot, path.join(packageRoot, '..')];
-
 function readFromRoot(relative: string): { file: string; bytes: Buffer } | undefined {
-  for (const root of roots) {
-    try {
-      return { file: relative, bytes: readFileSync(path.join(root, relative)) };
-    } catch {
-      // try the next root
-    }
+  const root = packageRoot();
+  if (!root) return undefined;
+  try {
+    return { file: relative, bytes: readFileSync(path.join(root, relative)) };
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 export function toolVersion(): RunMetadata['tool'] {
