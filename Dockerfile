@@ -9,49 +9,49 @@
 # On a host without a container registry or whose containers cannot reach the
 # npm registry: scripts/build-plugin-image.sh, which makes the base image
 # locally and builds with NPM_CI=false from a staged context that already holds
-# dist/ and a production node_modules/ (made on the host with the same
-# `npm ci --omit=dev`).
+# the bundle (bundle/, made on the host by scripts/bundle.mjs).
+#
+# The image holds no node_modules/ and no distribution: the program is one
+# bundle of dist/ and its production dependencies (scripts/bundle.mjs), run by
+# the Node binary of the build stage with the shared libraries it links. No
+# shell, no package manager: nothing the suite does in the image needs one.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
-# true: install and compile here. false: the context carries dist/ and a
-# production node_modules/ already (see scripts/build-plugin-image.sh).
+# true: install, compile and bundle here. false: the context carries bundle/
+# already (see scripts/build-plugin-image.sh).
 ARG NPM_CI=true
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN if [ "$NPM_CI" = true ]; then npm ci --no-audit --no-fund --loglevel=error; fi
 COPY . .
 RUN set -e; \
-    if [ "$NPM_CI" = true ]; then \
-      npm run build; \
-      rm -rf node_modules; \
-      npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error; \
-    fi; \
-    test -f dist/cli/ra2/main.js -a -f dist/cli/sonobuoy/main.js \
-      || { echo "no dist/: build with NPM_CI=true or stage dist/ into the context" >&2; exit 1; }; \
-    test -d node_modules/@kubernetes/client-node \
-      || { echo "no production node_modules/ in the context" >&2; exit 1; }; \
-    if [ -d node_modules/typescript ] || [ -d node_modules/mocha ]; then \
-      echo "node_modules/ holds development dependencies; stage it with npm ci --omit=dev" >&2; exit 1; \
-    fi; \
-    rm -rf dist/test; \
-    find dist -name '*.map' -delete; \
-    # Type declarations, source maps and Markdown are never read at run time:
-    # about 44 MB of the production node_modules/ (30 MB of .d.ts alone).
-    find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \
-      -o -name '*.map' -o -name '*.md' \) -delete
+    if [ "$NPM_CI" = true ]; then npm run build; node scripts/bundle.mjs bundle; fi; \
+    test -f bundle/dist/cli/ra2/main.js -a -f bundle/dist/cli/sonobuoy/main.js \
+      || { echo "no bundle/: build with NPM_CI=true or stage bundle/ into the context" >&2; exit 1; }
+# The runtime's file system: node and what `ldd` says it loads (glibc, libstdc++,
+# the dynamic loader), an empty /tmp, a home for uid 1000, and the program.
+RUN set -e; \
+    node=$(readlink -f "$(command -v node)"); \
+    mkdir -p /rootfs/usr/local/bin /rootfs/tmp /rootfs/home/node /rootfs/app/catalog; \
+    chmod 1777 /rootfs/tmp; chown 1000:1000 /rootfs/home/node; \
+    cp "$node" /rootfs/usr/local/bin/node; \
+    for lib in $(ldd "$node" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do \
+      cp --parents -L "$lib" /rootfs; \
+    done; \
+    cp package.json /rootfs/app/; \
+    cp -r catalog/releases /rootfs/app/catalog/; \
+    cp -r bundle/dist /rootfs/app/dist; \
+    chroot /rootfs /usr/local/bin/node -e 'process.exit(0)'
 
-FROM ${NODE_IMAGE}
+FROM scratch
 LABEL org.opencontainers.image.title="ra2-conformance" \
       org.opencontainers.image.description="Conformance suite for Anuket RA2 chapter 4, with a Sonobuoy plugin entry point" \
       org.opencontainers.image.licenses="Apache-2.0"
-ENV NODE_ENV=production
+COPY --from=build /rootfs/ /
+ENV PATH=/usr/local/bin NODE_ENV=production HOME=/home/node
 WORKDIR /app
-COPY --from=build /src/package.json ./package.json
-COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
-COPY --from=build /src/catalog/releases ./catalog/releases
-# The official image's `node` user, by number so that runAsNonRoot can verify it.
+# uid 1000 as in the official node image, by number so that runAsNonRoot can verify it.
 USER 1000:1000
 ENTRYPOINT ["node", "/app/dist/cli/ra2/main.js"]
 CMD ["--help"]

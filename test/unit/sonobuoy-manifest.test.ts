@@ -43,7 +43,9 @@ describe('Sonobuoy plugin manifest sonobuoy/ra2.yaml', () => {
     expect(manifest.spec.image).to.equal(`${PLUGIN_REPOSITORY}:${version}`);
     expect(manifest.spec.command).to.deep.equal(['node', '/app/dist/cli/sonobuoy/main.js']);
     expect(existsSync(path.join(root, 'dist', 'cli', 'sonobuoy', 'main.js'))).to.equal(true);
-    expect(read('Dockerfile')).to.contain('COPY --from=build /src/dist ./dist');
+    // The image's /app/dist is the bundle, which keeps dist/'s entry points.
+    expect(read('Dockerfile')).to.contain('cp -r bundle/dist /rootfs/app/dist');
+    expect(read('scripts/bundle.mjs')).to.contain("'dist/cli/sonobuoy/main.js'");
     expect(manifest.spec.securityContext).to.include({ runAsNonRoot: true, runAsUser: 1000 });
   });
 
