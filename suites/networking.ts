@@ -498,7 +498,7 @@ export default defineSuite('networking', (spec) => {
       attestable: 'not-applicable',
       podSecurity: 'privileged',
       observes:
-        'Runs agnhost netexec with hostNetwork on one worker and, from a client pod on another worker, connects to that worker’s InternalIP over each IP family the pod has, asking which source address arrived; the pod’s own address passes, any other (the node’s, after masquerading) fails. The CNI agents’ masquerade flags are evidence only; hosts outside the cluster are never contacted.',
+        'Runs agnhost netexec with hostNetwork on one worker and, from a client pod on another worker, connects to that worker’s InternalIP over each IP family the pod has, asking which source address arrived; the pod’s own address passes, any other (the node’s, after masquerading) fails, listing that answer and two more asked after it. The CNI agents’ masquerade flags are evidence only; hosts outside the cluster are never contacted.',
     },
     async (ctx) => {
       const nodes = spreadWorkers(await ctx.cluster.inventory.nodes());

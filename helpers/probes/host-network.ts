@@ -4,6 +4,7 @@
  * seen with the source address it really had on the wire. Such pods need a check namespace at podSecurity 'privileged'. Observes only.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../framework/context.js';
 import { applyTweaks, type Pods } from '../k8s/namespace-handle.js';
@@ -68,7 +69,12 @@ export interface NodeSourceObservation {
   target?: string;
   seen?: string;
   error?: string;
+  /** Every answer when the first was another address than the pod's: the first and two more. */
+  answers?: string[];
 }
+
+/** Answers asked for after a first one that was not the pod's own address. */
+export const NAT_CONFIRMATIONS = 2;
 
 /**
  * From pod `client` (addresses `clientIps`) asks the host-network netexec
@@ -101,7 +107,33 @@ export async function sourceSeenByNode(
       (r) => r.seen !== undefined,
       ctx.timeouts.serviceEndpoints,
     );
-    observations.push({ family, podIp, target, seen: asked.last.seen, error: asked.last.error });
+    const { seen, error } = asked.last;
+    const answers =
+      seen !== undefined && seen !== podIp
+        ? [seen, ...(await askAgain(ctx, pods, client.name, target, port))]
+        : undefined;
+    observations.push({ family, podIp, target, seen, error, answers });
   }
   return observations;
+}
+
+/**
+ * Asks NAT_CONFIRMATIONS more times, a poll interval apart: whether another
+ * address stood in for the pod's on every connection or on one (a CNI rule
+ * rewritten under the check) is part of the evidence.
+ */
+async function askAgain(
+  ctx: CheckContext,
+  pods: Pick<Pods, 'exec'>,
+  client: string,
+  target: string,
+  port: number,
+): Promise<string[]> {
+  const answers: string[] = [];
+  for (let i = 0; i < NAT_CONFIRMATIONS; i++) {
+    await sleep(ctx.timeouts.pollInterval, undefined, { signal: ctx.signal });
+    const r = await clientIpSeenBy(pods, client, target, port);
+    answers.push(r.seen ?? `no answer (${r.error ?? 'unknown'})`);
+  }
+  return answers;
 }

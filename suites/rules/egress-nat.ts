@@ -18,6 +18,8 @@ export interface EgressObservation {
   seen?: string;
   /** Why nothing was seen (connection or exec failure). */
   error?: string;
+  /** Every answer when the first was not the pod's address (the first and those asked after). */
+  answers?: string[];
 }
 
 /** Addresses that say whose address replaced the pod's: the client node's own, when known. */
@@ -27,6 +29,13 @@ export interface KnownAddresses {
 
 function whose(seen: string, known: KnownAddresses): string {
   return known.clientNodeIps.includes(seen) ? ` (the client node's address: source NAT)` : '';
+}
+
+/** "; asked 3 times: 172.18.0.3, 10.244.1.5, 10.244.1.5" (whether the rewrite holds or came once). */
+function answered(o: EgressObservation): string {
+  return o.answers && o.answers.length > 1
+    ? `; asked ${o.answers.length} times: ${o.answers.join(', ')}`
+    : '';
 }
 
 export function judgeEgressNat(
@@ -43,7 +52,7 @@ export function judgeEgressNat(
       natted
         .map(
           (o) =>
-            `${o.family}: pod ${o.podIp} -> ${o.target ?? '?'}, the server saw ${o.seen}${whose(o.seen!, known)}`,
+            `${o.family}: pod ${o.podIp} -> ${o.target ?? '?'}, the server saw ${o.seen}${whose(o.seen!, known)}${answered(o)}`,
         )
         .join('; '),
       all,

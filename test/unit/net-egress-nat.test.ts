@@ -7,7 +7,9 @@ import { expect } from 'chai';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { CheckContext } from '../../helpers/framework/context.js';
 import {
+  NAT_CONFIRMATIONS,
   hostNetworkServerPod,
+  sourceSeenByNode,
   hostProbePort,
   internalIps,
   masqueradeSettings,
@@ -51,6 +53,13 @@ describe('ra2.ntw.011 egress NAT judge', () => {
     const v = judgeEgressNat([v4('10.244.1.5'), v6('fc00:f853:ccd:e793::3')], clientNode);
     expect(v.status).to.equal('failed');
     expect(field(v, 'observed')).to.match(/^IPv6: pod fd00:10:244:1::5/);
+  });
+
+  it('fails naming every answer when the rewrite came on one connection and not the next', () => {
+    const once = { ...v4('172.18.0.3'), answers: ['172.18.0.3', '10.244.1.5', '10.244.1.5'] };
+    const v = judgeEgressNat([once, v6('fd00:10:244:1::5')], clientNode);
+    expect(v.status).to.equal('failed');
+    expect(field(v, 'observed')).to.contain('asked 3 times: 172.18.0.3, 10.244.1.5, 10.244.1.5');
   });
 
   it('passes when the pod address arrived unchanged in every family', () => {
@@ -129,5 +138,58 @@ describe('host-network probe', () => {
     expect(masqueradeSettings([agent, plain])).to.deep.equal([
       'kube-system/kube-router-x kube-router: --enable-pod-egress=false CALICO_IPV4POOL_NAT_OUTGOING=true',
     ]);
+  });
+});
+
+describe('ra2.ntw.011 probe: asking the host-network server', () => {
+  const probeCtx = {
+    timeouts: { pollInterval: 1, serviceEndpoints: 1_000 },
+    log: () => undefined,
+    signal: new AbortController().signal,
+  } as unknown as CheckContext;
+  const serverNode = {
+    status: { addresses: [{ type: 'InternalIP', address: '172.18.0.4' }] },
+  } as V1Node;
+  /** An exec whose curl prints each of `remotes` in turn ("ip:port", as netexec's /clientip). */
+  const answering = (...remotes: string[]) => {
+    const asked: string[][] = [];
+    return {
+      asked,
+      pods: {
+        exec: (_pod: string, command: string[]) => {
+          asked.push(command);
+          const remote = remotes[Math.min(asked.length, remotes.length) - 1]!;
+          return Promise.resolve({ stdout: remote, stderr: '', exitCode: 0 });
+        },
+      },
+    };
+  };
+
+  it('asks again after an answer that is not the pod address, and keeps every answer', async () => {
+    const fake = answering('172.18.0.3:40000', '10.244.1.5:40001', '172.18.0.3:40002');
+    const [o] = await sourceSeenByNode(
+      probeCtx,
+      fake.pods,
+      { name: 'client', ips: ['10.244.1.5'] },
+      serverNode,
+      19001,
+    );
+    expect(fake.asked).to.have.length(1 + NAT_CONFIRMATIONS);
+    expect(o).to.include({ family: 'IPv4', seen: '172.18.0.3', target: '172.18.0.4' });
+    expect(o!.answers).to.deep.equal(['172.18.0.3', '10.244.1.5', '172.18.0.3']);
+  });
+
+  it('asks once when the pod address arrived', async () => {
+    const fake = answering('10.244.1.5:40000');
+    const [o] = await sourceSeenByNode(
+      probeCtx,
+      fake.pods,
+      { name: 'client', ips: ['10.244.1.5'] },
+      serverNode,
+      19001,
+    );
+    expect(fake.asked).to.have.length(1);
+    expect(o).to.include({ seen: '10.244.1.5' });
+    expect(o!.answers).to.equal(undefined);
   });
 });
