@@ -85,7 +85,9 @@ STOPSIGNAL SIGRTMIN+3
 ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]
 DOCKERFILE
 log "building the node rootfs"
-docker build -q -t "$NODE_IMAGE-rootfs" "$ctx" >/dev/null
+# Once more on failure: on a fresh daemon, a cold .ci/run saw the legacy builder fail to export this
+# image ("failed to get layer sha256:...: layer does not exist"); the same build passed at once after.
+retry 2 docker build -q -t "$NODE_IMAGE-rootfs" "$ctx" >/dev/null || die "docker build of the node rootfs failed twice"
 
 # Preload: run containerd in a build container, import the images unpacked on first use
 # (as kind does), then commit the container as the node image.
