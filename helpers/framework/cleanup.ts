@@ -10,9 +10,25 @@ export interface CleanupStep {
 
 export class CleanupStack {
   private steps: CleanupStep[] = [];
+  private ran = false;
+  private log: (line: string) => void = () => {};
 
+  /**
+   * Registers a step. After runAll, the step runs at once instead: an object a
+   * check body created after it was cut short (its create call was in flight)
+   * is still deleted, not left for the next run's sweep.
+   */
   push(description: string, run: () => Promise<void>): void {
-    this.steps.push({ description, run });
+    if (!this.ran) {
+      this.steps.push({ description, run });
+      return;
+    }
+    this.log(`cleanup "${description}" registered after the cleanup ran: running it now`);
+    run().catch((err: unknown) =>
+      this.log(
+        `cleanup "${description}" failed: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
   }
 
   get size(): number {
@@ -21,6 +37,8 @@ export class CleanupStack {
 
   /** Runs and forgets every step, newest first. Safe to call again (runs nothing). */
   async runAll(log: (line: string) => void = () => {}): Promise<void> {
+    this.ran = true;
+    this.log = log;
     let firstError: unknown = undefined;
     while (this.steps.length > 0) {
       const step = this.steps.pop() as CleanupStep;

@@ -542,6 +542,7 @@ export async function executeCheck(
     | 'applicability'
     | 'attestation'
   >;
+  let body: Promise<unknown> | undefined;
   try {
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(asError(controller.signal.reason)), {
@@ -549,9 +550,9 @@ export async function executeCheck(
       });
     });
     aborted.catch(() => {}); // only the race below consumes it
-    outcome = resultFieldsOf(
-      await Promise.race([(check.body as NonNullable<Check['body']>)(ctx), aborted]),
-    );
+    const running = (check.body as NonNullable<Check['body']>)(ctx);
+    body = running;
+    outcome = resultFieldsOf(await Promise.race([running, aborted]));
   } catch (err) {
     if (err instanceof CheckEnded) {
       outcome = resultFieldsOf(err.verdict);
@@ -576,6 +577,11 @@ export async function executeCheck(
     clearTimeout(timer);
     env.runSignal?.removeEventListener('abort', onRunAbort);
   }
+  // A body cut short goes on until its next wait sees the abort: a create call
+  // already sent (a namespace, a pod) still returns and registers its cleanup.
+  // Give it a moment to get there, so the stack below deletes that object too;
+  // anything it registers later is deleted at once (CleanupStack.push).
+  if (controller.signal.aborted && body) await settledWithin(body, BODY_SETTLE_MS);
   try {
     await cleanup.runAll(write);
   } catch {
@@ -607,6 +613,22 @@ function errorEvidence(err: unknown): CheckResult['evidence'] {
       },
     };
   return undefined;
+}
+
+/** How long an aborted check body may take to return from the call it was in, before its cleanup runs. */
+export const BODY_SETTLE_MS = 10_000;
+
+/** Waits until `work` settles, however it ends, or `ms` pass. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 function asError(reason: unknown): Error {
