@@ -12,10 +12,9 @@ export type * from './types.js';
 export const DEFAULT_RELEASE = 'v-chapter4-2026';
 
 const root = packageRoot();
+const releasesCandidate = root ? path.join(root, 'catalog', 'releases') : undefined;
 const releasesDir =
-  root && hasFiles(path.join(root, 'catalog', 'releases'))
-    ? path.join(root, 'catalog', 'releases')
-    : undefined;
+  releasesCandidate && hasFiles(releasesCandidate) ? releasesCandidate : undefined;
 
 function hasFiles(dir: string): boolean {
   try {

@@ -27,10 +27,9 @@ export function packageRootFrom(dir: string): string | undefined {
   }
 }
 
-let cached: string | undefined | null = null;
+const root = packageRootFrom(path.dirname(fileURLToPath(import.meta.url)));
 
 /** The root this module was loaded from (see packageRootFrom). */
 export function packageRoot(): string | undefined {
-  if (cached === null) cached = packageRootFrom(path.dirname(fileURLToPath(import.meta.url)));
-  return cached;
+  return root;
 }

@@ -37,9 +37,9 @@ measure() {
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$name.time")
   echo "$wall $rss $code"
 }
-shift_args=("$@")
-read -r dist_wall dist_rss dist_code < <(measure dist dist/cli/ra2/main.js "${shift_args[@]}")
-read -r bundle_wall bundle_rss bundle_code < <(measure bundle "$app/dist/cli/ra2/main.js" "${shift_args[@]}")
+flags=("$@")
+read -r dist_wall dist_rss dist_code < <(measure dist dist/cli/ra2/main.js "${flags[@]}")
+read -r bundle_wall bundle_rss bundle_code < <(measure bundle "$app/dist/cli/ra2/main.js" "${flags[@]}")
 
 counts() { node -p "const r = require('$1').results; ['passed','failed','skipped','error'].map((s) => r.filter((x) => x.status === s).length + ' ' + s).join(', ')"; }
 same=$(node -p "
@@ -51,7 +51,7 @@ same=$(node -p "
   echo
   echo "## $(date -u +%Y-%m-%d): the runner on a full run, dist/ and the image's bundle ($(nproc) cores)"
   echo
-  echo "scripts/benchmark-runner.sh on $(kubectl --kubeconfig "$kubeconfig" config current-context 2>/dev/null || echo "$kubeconfig"), flags: ${shift_args[*]:-(defaults)}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "scripts/benchmark-runner.sh on $(kubectl --kubeconfig "$kubeconfig" config current-context 2>/dev/null || echo "$kubeconfig"), flags: ${flags[*]:-(defaults)}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| program | wall | peak RSS | exit | statuses |"
   echo "| --- | --- | --- | --- | --- |"

@@ -200,7 +200,6 @@ if (selection === 'whole-catalog' && sonobuoy.size !== catalog.length)
   problems.push(`sonobuoy lists ${sonobuoy.size} results; the catalog has ${catalog.length} rows`);
 for (const id of expected.keys()) if (!sonobuoy.has(id)) problems.push(`${id}: missing from sonobuoy results`);
 for (const id of sonobuoy.keys()) if (!expected.has(id)) problems.push(`${id}: in sonobuoy results but not in ra2 run`);
-const rows = [];
 for (const [id, want] of expected) {
   const got = sonobuoy.get(id);
   if (!got) continue;
@@ -209,7 +208,6 @@ for (const [id, want] of expected) {
       `${id}: sonobuoy ${got.status}, ra2 run ${want.status}\n    the plugin: ${side(plugin.get(id))}\n    ra2 run: ${side(want.row)}`,
     );
   }
-  rows.push(`${id}\t${got.status}`);
 }
 const count = (s) => [...sonobuoy.values()].filter((v) => v.status === s).length;
 console.error(`[sonobuoy-e2e] ${sonobuoy.size} results: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);

@@ -24,11 +24,7 @@ export class CleanupStack {
       return;
     }
     this.log(`cleanup "${description}" registered after the cleanup ran: running it now`);
-    run().catch((err: unknown) =>
-      this.log(
-        `cleanup "${description}" failed: ${err instanceof Error ? err.message : String(err)}`,
-      ),
-    );
+    run().catch((err: unknown) => this.log(failedLine(description, err)));
   }
 
   get size(): number {
@@ -45,9 +41,7 @@ export class CleanupStack {
       try {
         await step.run();
       } catch (err) {
-        log(
-          `cleanup "${step.description}" failed: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        log(failedLine(step.description, err));
         firstError ??= err;
       }
     }
@@ -57,4 +51,8 @@ export class CleanupStack {
         : new Error(`cleanup failed: ${JSON.stringify(firstError)}`);
     }
   }
+}
+
+function failedLine(description: string, err: unknown): string {
+  return `cleanup "${description}" failed: ${err instanceof Error ? err.message : String(err)}`;
 }

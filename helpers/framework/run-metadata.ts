@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../../catalog/package-root.js';
+import { PACKAGE_NAME, packageRoot } from '../../catalog/package-root.js';
 import type { Cluster } from '../k8s/cluster.js';
 import {
   csiDriverNames,
@@ -36,7 +36,7 @@ export function toolVersion(): RunMetadata['tool'] {
   const parsed = pkg
     ? (JSON.parse(pkg.bytes.toString('utf8')) as { name?: string; version?: string })
     : {};
-  return { name: parsed.name ?? 'ra2-conformance', version: parsed.version ?? 'unknown' };
+  return { name: parsed.name ?? PACKAGE_NAME, version: parsed.version ?? 'unknown' };
 }
 
 /** The release data file the catalog was loaded from, and the SHA-256 of its bytes. */

@@ -164,32 +164,30 @@ describe('ra2.ntw.011 probe: asking the host-network server', () => {
       },
     };
   };
-
-  it('asks again after an answer that is not the pod address, and keeps every answer', async () => {
-    const fake = answering('172.18.0.3:40000', '10.244.1.5:40001', '172.18.0.3:40002');
-    const [o] = await sourceSeenByNode(
+  /** The client 10.244.1.5 asks the server on 172.18.0.4 through an exec answering `remotes`. */
+  const ask = async (...remotes: string[]) => {
+    const fake = answering(...remotes);
+    const [observation] = await sourceSeenByNode(
       probeCtx,
       fake.pods,
       { name: 'client', ips: ['10.244.1.5'] },
       serverNode,
       19001,
     );
-    expect(fake.asked).to.have.length(1 + NAT_CONFIRMATIONS);
+    return { asked: fake.asked, o: observation! };
+  };
+
+  it('asks again after an answer that is not the pod address, and keeps every answer', async () => {
+    const { asked, o } = await ask('172.18.0.3:40000', '10.244.1.5:40001', '172.18.0.3:40002');
+    expect(asked).to.have.length(1 + NAT_CONFIRMATIONS);
     expect(o).to.include({ family: 'IPv4', seen: '172.18.0.3', target: '172.18.0.4' });
-    expect(o!.answers).to.deep.equal(['172.18.0.3', '10.244.1.5', '172.18.0.3']);
+    expect(o.answers).to.deep.equal(['172.18.0.3', '10.244.1.5', '172.18.0.3']);
   });
 
   it('asks once when the pod address arrived', async () => {
-    const fake = answering('10.244.1.5:40000');
-    const [o] = await sourceSeenByNode(
-      probeCtx,
-      fake.pods,
-      { name: 'client', ips: ['10.244.1.5'] },
-      serverNode,
-      19001,
-    );
-    expect(fake.asked).to.have.length(1);
+    const { asked, o } = await ask('10.244.1.5:40000');
+    expect(asked).to.have.length(1);
     expect(o).to.include({ seen: '10.244.1.5' });
-    expect(o!.answers).to.equal(undefined);
+    expect(o.answers).to.equal(undefined);
   });
 });
