@@ -5,7 +5,9 @@
 # would run for it, and of `ra2 run --focus` on the ids that answer it. Records in
 # docs/benchmarks.md, per question: each side's wall time to its verdict (process start to exit,
 # upstream's suite set-up and namespace deletion included, as a user waits for them), its
-# verdicts, and the ratio.
+# verdicts, and the ratio. Then all the selected questions at once, one process each, as a user
+# asking them all would: upstream's e2e.test serially (its default), upstream through the ginkgo
+# CLI with RA2_BENCH_PROCS processes (default 6, ra2's default --parallel), and ra2's default run.
 # Usage: scripts/benchmark-upstream.sh [BED [keep]]   BED: basic (default) or network-intensive;
 #   keep leaves the bed up. RA2_BENCH_QUESTIONS picks questions by name (default: all but
 #   loadbalancer, which needs a LoadBalancer implementation: the network-intensive bed has one).
@@ -46,20 +48,29 @@ done
 
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }'; }
 
-# upstream NAME FOCUS: runs the focused specs; prints "seconds passed failed skipped" (skipped:
-# focused specs that skipped themselves, e.g. for want of a provider).
+procs=${RA2_BENCH_PROCS:-6}
+
+# upstream NAME FOCUS [PROCS]: runs the focused specs, serially as e2e.test does by itself or, with
+# PROCS, through the ginkgo CLI in that many processes; prints "seconds passed failed skipped"
+# (skipped: focused specs that skipped themselves, e.g. for want of a provider).
 upstream() {
-  local name=$1 focus=$2 dir="$work/upstream-$1" t0 rc=0
+  local name=$1 focus=$2 parallel=${3:-} dir="$work/upstream-$1" t0 rc=0
+  local e2e_flags=(--kubeconfig "$kubeconfig" --kubectl-path "$KUBECTL_DIR/kubectl" --provider skeleton
+    --report-dir "$dir")
   mkdir -p "$dir"
   t0=$(date +%s.%N)
-  "$e2e" --kubeconfig "$kubeconfig" --kubectl-path "$KUBECTL_DIR/kubectl" --provider skeleton \
-    --ginkgo.focus "$focus" --ginkgo.no-color --ginkgo.timeout 1h --report-dir "$dir" \
-    > "$dir/run.log" 2>&1 || rc=$?
+  if [[ -n $parallel ]]; then
+    "$(dirname "$e2e")/ginkgo" --procs "$parallel" --focus "$focus" --no-color --timeout 1h \
+      "$e2e" -- "${e2e_flags[@]}" > "$dir/run.log" 2>&1 || rc=$?
+  else
+    "$e2e" "${e2e_flags[@]}" --ginkgo.focus "$focus" --ginkgo.no-color --ginkgo.timeout 1h \
+      > "$dir/run.log" 2>&1 || rc=$?
+  fi
   local took; took=$(seconds_since "$t0")
-  # Ginkgo prints "Will run N of M specs" (the focused ones) and, at the end, "P Passed | F Failed";
-  # a focused spec that skipped itself is in neither.
+  # Ginkgo prints "Will run N of M specs" (the focused ones; "Ran N of M Specs" at the end of a
+  # parallel run) and, at the end, "P Passed | F Failed"; a focused spec that skipped itself is in neither.
   local focused passed failed
-  focused=$(grep -oE 'Will run [0-9]+ of' "$dir/run.log" | head -1 | awk '{print $3}')
+  focused=$(grep -oE '(Will run|Ran) [0-9]+ of' "$dir/run.log" | head -1 | grep -oE '[0-9]+')
   passed=$(grep -oE '[0-9]+ Passed' "$dir/run.log" | tail -1 | cut -d' ' -f1)
   failed=$(grep -oE '[0-9]+ Failed' "$dir/run.log" | tail -1 | cut -d' ' -f1)
   [[ -n $focused && -n $passed ]] \
@@ -80,11 +91,15 @@ ra2side() {
     "$(jq -r '[.results[] | "\(.id) \(.status)"] | join(", ")' "$work/ra2-$name.json" | tr ' ' '~')"
 }
 
+ratio() { awk -v u="$1" -v r="$2" 'BEGIN { printf "%.1f", u / (r > 0 ? r : 1) }'; }
+
 rows=()
 total_up=0 total_ra2=0
+all_focus=() all_ids=() all_names=()
 for q in "${questions[@]}"; do
   IFS=';' read -r name ids focus asks <<<"$q"
   [[ " $selected " == *" $name "* ]] || continue
+  all_focus+=("($focus)") all_ids+=("$ids") all_names+=("$name")
   log "$name: upstream e2e.test"
   line=$(upstream "$name" "$focus")
   read -r up_s up_pass up_fail up_skip <<<"$line"
@@ -93,10 +108,23 @@ for q in "${questions[@]}"; do
   line=$(ra2side "$name" "$ids")
   read -r ra2_s ra2_verdicts <<<"$line"
   log "$name: ra2 ${ra2_s}s: ${ra2_verdicts//\~/ }"
-  ratio=$(awk -v u="$up_s" -v r="$ra2_s" 'BEGIN { printf "%.1f", u / (r > 0 ? r : 1) }')
   total_up=$((total_up + up_s)) total_ra2=$((total_ra2 + ra2_s))
-  rows+=("| $name: $asks | ${up_pass} passed, ${up_fail} failed, ${up_skip} skipped | ${up_s} s | ${ra2_verdicts//\~/ } | ${ra2_s} s | ${ratio}× |")
+  rows+=("| $name: $asks | ${up_pass} passed, ${up_fail} failed, ${up_skip} skipped | ${up_s} s | ${ra2_verdicts//\~/ } | ${ra2_s} s | $(ratio "$up_s" "$ra2_s")× |")
 done
+
+# All the questions at once, one process per side.
+joined_focus=$(IFS='|'; echo "${all_focus[*]}")
+joined_ids=$(IFS=','; echo "${all_ids[*]}")
+log "all at once: upstream e2e.test, serially"
+line=$(upstream all-serial "$joined_focus")
+read -r serial_s serial_pass serial_fail serial_skip <<<"$line"
+log "all at once: upstream through ginkgo --procs $procs"
+line=$(upstream all-parallel "$joined_focus" "$procs")
+read -r par_s par_pass par_fail par_skip <<<"$line"
+log "all at once: ra2 run --focus $joined_ids"
+line=$(ra2side all "$joined_ids")
+read -r all_s all_verdicts <<<"$line"
+log "all at once: upstream ${serial_s}s serially, ${par_s}s in $procs processes; ra2 ${all_s}s"
 
 {
   echo
@@ -111,7 +139,15 @@ done
   echo "| question | upstream verdicts | upstream | ra2 verdicts | ra2 | upstream / ra2 |"
   echo "|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
-  echo "| all of the above | | ${total_up} s | | ${total_ra2} s | $(awk -v u="$total_up" -v r="$total_ra2" 'BEGIN { printf "%.1f", u / (r > 0 ? r : 1) }')× |"
+  echo "| all of the above | | ${total_up} s | | ${total_ra2} s | $(ratio "$total_up" "$total_ra2")× |"
+  echo
+  echo "The same questions (${all_names[*]}) all at once, each side in one process:"
+  echo
+  echo "| run | verdicts | wall | its time / ra2's |"
+  echo "|---|---|---|---|"
+  echo "| upstream \`e2e.test --ginkgo.focus\`, serially (its default) | ${serial_pass} passed, ${serial_fail} failed, ${serial_skip} skipped | ${serial_s} s | $(ratio "$serial_s" "$all_s")× |"
+  echo "| upstream through \`ginkgo --procs $procs\` | ${par_pass} passed, ${par_fail} failed, ${par_skip} skipped | ${par_s} s | $(ratio "$par_s" "$all_s")× |"
+  echo "| \`ra2 run --focus\` (default settings) | ${all_verdicts//\~/ } | ${all_s} s | 1.0× |"
 } >> "$out"
 npx prettier --write "$out" >/dev/null   # the tables as lint expects them
 log "recorded in $out (run files in $work)"
