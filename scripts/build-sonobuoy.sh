@@ -36,6 +36,8 @@ export CGO_ENABLED=0
 export GOTOOLCHAIN=${SONOBUOY_GOTOOLCHAIN:-go1.23.12}
 # Keep the machine usable: the Go build shares 2 cores with everything else.
 export GOMAXPROCS=${GOMAXPROCS:-1}
+# As in testbed/lib/common.sh: the compiler collects garbage less often, and builds about 20% faster.
+export GOGC=${GOGC:-400}
 
 log() { printf '[build-sonobuoy] %s\n' "$*" >&2; }
 
