@@ -38,7 +38,14 @@ import { observeEtcd, observeEtcdElsewhere } from '../helpers/probes/etcd.js';
 import { apiServerEndpoints, observeLeaderLeases } from '../helpers/k8s/control-plane.js';
 import { extendedResources } from '../helpers/k8s/extended-resources.js';
 import type { NamespaceHandle, Tweak } from '../helpers/k8s/namespace-handle.js';
-import { allowedClient, otherClient, runPolicyScenario } from '../helpers/probes/network-policy.js';
+import {
+  allowServer,
+  allowServerLabels,
+  allowedClient,
+  denyServer,
+  otherClient,
+  runPolicyScenario,
+} from '../helpers/probes/network-policy.js';
 import {
   attemptUntil,
   hostPort,
@@ -47,6 +54,7 @@ import {
   tryHttpGet,
   type ConnectAttempt,
 } from '../helpers/probes/netexec.js';
+import { podIPs } from '../helpers/probes/pod-network.js';
 import { sleeperPod } from '../helpers/probes/pod.js';
 import {
   chooseIngressClass,
@@ -570,19 +578,22 @@ export default defineSuite('kubernetes', (spec) => {
       kind: 'probe',
       longWait: true,
       observes:
-        'Connects from two client pods to a netexec server pod in one namespace, over each of the server’s pod IPs: both get through with no policy, neither under a deny-all ingress NetworkPolicy, only the labelled client once an allow rule names its labels; blocked counts only after several refused or timed-out attempts in a row. A step that did not settle fails only on a path observed against the policy; one whose only mismatches are paths the probe could not observe (exec calls failed or timed out) or could not confirm blocked in time (too slow) is an error.',
+        'Connects from two client pods to two netexec server pods in one namespace, over each of the servers’ pod IPs: both clients get through to both servers with no policy; then, under a deny-all ingress NetworkPolicy on both servers and an allow rule naming the labelled client’s labels on one, neither gets through to the other server and only the labelled client to the one; blocked counts only after several refused or timed-out attempts in a row. A step that did not settle fails only on a path observed against the policy; one whose only mismatches are paths the probe could not observe (exec calls failed or timed out) or could not confirm blocked in time (too slow) is an error.',
     },
     async (ctx) => {
       const ns = await ctx.ns();
       const serverLabels = { [roleLabel]: 'policy-server' };
       const allowedLabels = { [roleLabel]: 'allowed-client' };
-      const [server] = await Promise.all([
-        ns.pods.createRunning(netexecServerPod(ctx, 'server', serverLabels, serverPort)),
+      const [deny, allow] = await Promise.all([
+        ns.pods.createRunning(netexecServerPod(ctx, denyServer, serverLabels, serverPort)),
+        ns.pods.createRunning(
+          netexecServerPod(ctx, allowServer, { ...serverLabels, ...allowServerLabels }, serverPort),
+        ),
         ns.pods.createRunning(sleeperPod(ctx, allowedClient), withPodLabels(allowedLabels)),
         ns.pods.createRunning(sleeperPod(ctx, otherClient)),
       ]);
       const scenario = await runPolicyScenario(ctx, ns.pods, {
-        serverIps: (server.status?.podIPs ?? []).map((ip) => ip.ip),
+        serverIps: { deny: podIPs(deny), allow: podIPs(allow) },
         serverLabels,
         allowedLabels,
         port: serverPort,

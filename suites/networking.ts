@@ -46,12 +46,16 @@ import {
   type Multiplexer,
 } from '../helpers/probes/network-attachment.js';
 import {
+  allowServer,
+  allowServerLabels,
   allowedClient,
   denyAllIngressPolicy,
+  denyServer,
   NetworkPolicyJig,
   otherClient,
   renderMatrix,
   runPolicyScenario,
+  scenarioFamilies,
   type MatrixEdge,
 } from '../helpers/probes/network-policy.js';
 import {
@@ -598,15 +602,15 @@ export default defineSuite('networking', (spec) => {
     },
   );
 
-  // A policy matrix across nodes: default allow, then deny-all ingress, then
-  // an allow rule for one labelled client only.
+  // A policy matrix across nodes: default allow, then deny-all ingress on two
+  // servers with an allow rule for one labelled client on one of them.
   spec(
     'ra2.ntw.014',
     {
       kind: 'probe',
       longWait: true,
       observes:
-        'Runs a NetworkPolicy matrix from two client pods on one worker to a server pod on another, over each server address family: no policy (both clients get through), deny-all ingress (neither does), an allow rule for one pod label (only the labelled client does).',
+        'Runs a NetworkPolicy matrix from two client pods on one worker to two server pods on another, over each server address family: no policy (both clients get through to both), then deny-all ingress on both servers (neither client gets through to the first) with an allow rule for one pod label on the second (only the labelled client gets through to it).',
     },
     async (ctx) => {
       const networking = ctx.cluster.kc.makeApiClient(NetworkingV1Api);
@@ -617,8 +621,10 @@ export default defineSuite('networking', (spec) => {
       if (!serverNode || !clientNode)
         return skip('needs two schedulable workers', { workers: nodes.map(nodeName) });
       const allowedLabels = { 'ra2.anuket.io/access': 'granted' };
+      const serverLabels = { 'ra2.anuket.io/policy-server': 'matrix' };
       const { started, failed } = await ns.pods.tryStartAll([
-        serverOnNode(ctx, 'server', serverNode),
+        serverOnNode(ctx, denyServer, serverNode, serverLabels),
+        serverOnNode(ctx, allowServer, serverNode, { ...serverLabels, ...allowServerLabels }),
         applyTweaks(sleeperPod(ctx, allowedClient), [
           withPodLabels(allowedLabels),
           pinToNode(clientNode),
@@ -627,18 +633,19 @@ export default defineSuite('networking', (spec) => {
       ]);
       if (failed) return fail(`pod ${failed.name} to start`, failed.reason, failed.described);
       const scenario = await runPolicyScenario(ctx, ns.pods, {
-        serverIps: podIPs(started[0]!),
-        serverLabels: { 'ra2.anuket.io/pod': 'server' },
+        serverIps: { deny: podIPs(started[0]!), allow: podIPs(started[1]!) },
+        serverLabels,
         allowedLabels,
         port: NETEXEC_PORT,
       });
       const evidence = {
         serverNode: nodeName(serverNode),
         clientNode: nodeName(clientNode),
-        serverIps: scenario.serverIps,
+        servers: scenario.servers,
         steps: scenario.steps,
       };
-      const families = scenario.serverIps.length === 1 ? 'family' : 'families';
+      const familyCount = scenarioFamilies(scenario);
+      const families = familyCount === 1 ? 'family' : 'families';
       return scenario.failedStep
         ? fail(
             'the data path across nodes to follow each NetworkPolicy step',
@@ -646,7 +653,7 @@ export default defineSuite('networking', (spec) => {
             evidence,
           )
         : pass(
-            `NetworkPolicies were enforced across nodes over ${scenario.serverIps.length} address ${families}: allow, deny-all, allow-from-label`,
+            `NetworkPolicies were enforced across nodes over ${familyCount} address ${families}: allow, deny-all, allow-from-label`,
             evidence,
           );
     },

@@ -279,6 +279,16 @@ function notObserved(
 export const allowedClient = 'client-allowed';
 export const otherClient = 'client-other';
 
+/**
+ * The two server pods a policy scenario expects: deny-all selects both, the allow rule only
+ * `allowServer` (it also carries `allowServerLabels`).
+ */
+export const denyServer = 'server-deny';
+export const allowServer = 'server-allow';
+export const allowServerLabels: Readonly<Record<string, string>> = {
+  'ra2.anuket.io/policy-target': 'allow-rule',
+};
+
 export interface PolicyStep {
   name: string;
   settled: boolean;
@@ -286,32 +296,50 @@ export interface PolicyStep {
   matrix: string[];
   /** Only the cells that differ from the expectation, each with its attempts. */
   mismatched: string[];
-  /** Every cell's attempts in order ("client-other -> 10.0.0.5: BBB"): a transient pass shows here. */
+  /** Every cell's attempts in order ("client-other -> server-deny 10.0.0.5: BBB"): a transient pass shows here. */
   attempts: string[];
 }
 
+/** A server pod of the scenario: its name and its addresses (every family it has). */
+export interface PolicyServer {
+  name: string;
+  ips: string[];
+}
+
 export interface PolicyScenario {
-  serverIps: string[];
+  servers: PolicyServer[];
   steps: PolicyStep[];
   /** The step that did not settle; the scenario stops there. */
   failedStep?: PolicyStep;
 }
 
 export interface PolicyScenarioPods {
-  /** Addresses of the running server pod (every family it has). */
-  serverIps: string[];
+  /** Addresses of the running `denyServer` and `allowServer` pods (every family each has). */
+  serverIps: { deny: string[]; allow: string[] };
+  /** Labels both servers carry: the deny-all policy selects them. */
   serverLabels: Record<string, string>;
   /** Labels `allowedClient` carries and `otherClient` does not. */
   allowedLabels: Record<string, string>;
   port: number;
 }
 
+/** The address families the scenario observed: the deny server's, which both servers share. */
+export function scenarioFamilies(scenario: PolicyScenario): number {
+  return scenario.servers[0]?.ips.length ?? 0;
+}
+
 /**
  * The allow/deny scenario every NetworkPolicy row shares, over each server
- * address: without policy both clients reach the server; under a deny-all
- * ingress policy neither does; with an allow rule for the allowed labels only
- * `allowedClient` does. The caller starts the pods (where they run is its
- * topology); the scenario stops at the first step that does not settle.
+ * address: without policy both clients reach both servers; then, with a
+ * deny-all ingress policy on both servers and an allow rule for the allowed
+ * labels on `allowServer` only, neither client reaches `denyServer` and only
+ * `allowedClient` reaches `allowServer`. The two policy states are observed
+ * side by side on two servers rather than one after the other on one: the
+ * evidence is the same (deny-all closes, the allow rule opens for the labelled
+ * client only, and each server was seen open before), and the attempts that
+ * confirm a block are made once instead of twice. The caller starts the pods
+ * (where they run is its topology); the scenario stops at the first step that
+ * does not settle.
  */
 export async function runPolicyScenario(
   ctx: CheckContext,
@@ -319,11 +347,16 @@ export async function runPolicyScenario(
   scenario: PolicyScenarioPods,
 ): Promise<PolicyScenario> {
   const { serverIps, serverLabels, allowedLabels, port } = scenario;
-  const edges = (allowed: boolean, other: boolean): MatrixEdge[] =>
-    serverIps.flatMap((host) => [
-      { from: allowedClient, to: 'server', host, port, expectReachable: allowed },
-      { from: otherClient, to: 'server', host, port, expectReachable: other },
+  const servers: PolicyServer[] = [
+    { name: denyServer, ips: serverIps.deny },
+    { name: allowServer, ips: serverIps.allow },
+  ];
+  const edgesTo = (server: PolicyServer, allowed: boolean, other: boolean): MatrixEdge[] =>
+    server.ips.flatMap((host) => [
+      { from: allowedClient, to: server.name, host, port, expectReachable: allowed },
+      { from: otherClient, to: server.name, host, port, expectReachable: other },
     ]);
+  const [deny, allow] = servers as [PolicyServer, PolicyServer];
   const policies = new NetworkPolicyJig(ctx, pods);
   const steps: PolicyStep[] = [];
   const step = async (name: string, expected: MatrixEdge[]): Promise<PolicyStep> => {
@@ -334,27 +367,32 @@ export async function runPolicyScenario(
       matrix: renderMatrix(observed.cells),
       mismatched: renderMismatches(observed.cells),
       attempts: observed.cells.map(
-        (c) => `${c.from} -> ${c.host}: ${attemptHistory(c.attempts ?? [])}`,
+        (c) => `${c.from} -> ${c.to} ${c.host}: ${attemptHistory(c.attempts ?? [])}`,
       ),
     };
     steps.push(done);
     return done;
   };
 
-  const open = await step('no policy: both clients reach the server', edges(true, true));
-  if (!open.settled) return { serverIps, steps, failedStep: open };
-  await policies.create(denyAllIngressPolicy(ctx, 'deny-all-ingress', serverLabels));
-  const closed = await step(
-    'deny-all ingress: neither client reaches the server',
-    edges(false, false),
+  const open = await step('no policy: both clients reach both servers', [
+    ...edgesTo(deny, true, true),
+    ...edgesTo(allow, true, true),
+  ]);
+  if (!open.settled) return { servers, steps, failedStep: open };
+  await Promise.all([
+    policies.create(denyAllIngressPolicy(ctx, 'deny-all-ingress', serverLabels)),
+    policies.create(
+      allowIngressFromPodsPolicy(
+        'allow-from-client',
+        { ...serverLabels, ...allowServerLabels },
+        allowedLabels,
+        port,
+      ),
+    ),
+  ]);
+  const enforced = await step(
+    `deny-all ingress on both servers and an allow rule on ${allowServer}: neither client reaches ${denyServer}, only the labelled client reaches ${allowServer}`,
+    [...edgesTo(deny, false, false), ...edgesTo(allow, true, false)],
   );
-  if (!closed.settled) return { serverIps, steps, failedStep: closed };
-  await policies.create(
-    allowIngressFromPodsPolicy('allow-from-client', serverLabels, allowedLabels, port),
-  );
-  const allowed = await step(
-    'allow rule: only the labelled client reaches the server',
-    edges(true, false),
-  );
-  return allowed.settled ? { serverIps, steps } : { serverIps, steps, failedStep: allowed };
+  return enforced.settled ? { servers, steps } : { servers, steps, failedStep: enforced };
 }

@@ -18,16 +18,17 @@ import type { PolicyScenario } from '../../helpers/probes/network-policy.js';
  * an error) when every mismatch is a path it could not observe or confirm.
  */
 export function judgePolicyScenario(scenario: PolicyScenario): Verdict {
-  const evidence = { serverIps: scenario.serverIps, steps: scenario.steps };
+  const evidence = { servers: scenario.servers, steps: scenario.steps };
   const step = scenario.failedStep;
   if (!step) {
+    const servers = scenario.servers.map((s) => `${s.name} (${s.ips.join(' and ')})`);
     return pass(
-      `NetworkPolicy enforced on ${scenario.serverIps.join(' and ')}: open without policy, closed by deny-all, opened by an allow rule for the labelled client only`,
+      `NetworkPolicy enforced on ${servers.join(' and ')}: open without policy, closed by deny-all, opened by an allow rule for the labelled client only`,
       evidence,
     );
   }
   return fail(
-    'NetworkPolicy to be enforced at each step: open, deny-all, allow for the labelled client',
+    'NetworkPolicy to be enforced at each step: open, then deny-all with an allow rule for the labelled client on one server',
     `${step.name}: ${step.mismatched.join('; ')}`,
     evidence,
   );

@@ -38,7 +38,11 @@ function scenarioFailingAt(...mismatched: string[]): PolicyScenario {
     mismatched,
     attempts: [],
   };
-  return { serverIps: ['10.244.1.5'], steps: [step], failedStep: step };
+  return {
+    servers: [{ name: 'server-deny', ips: ['10.244.1.5'] }],
+    steps: [step],
+    failedStep: step,
+  };
 }
 
 describe('NetworkPolicy verdict (ra2.k8s.014)', () => {
@@ -58,17 +62,30 @@ describe('NetworkPolicy verdict (ra2.k8s.014)', () => {
   });
 
   it('passes a scenario whose every step settled', () => {
-    const verdict = judgePolicyScenario({ serverIps: ['10.244.1.5', 'fd00::5'], steps: [] });
+    const verdict = judgePolicyScenario({
+      servers: [{ name: 'server-deny', ips: ['10.244.1.5', 'fd00::5'] }],
+      steps: [],
+    });
     expect(verdict.status).to.equal('passed');
   });
 });
 
 /**
  * A cluster seen through the scenario: which policies exist decide what
- * `agnhost connect` answers (enforced or not), and each exec takes `delayMs`
- * or fails with `execError` once a policy exists.
+ * `agnhost connect` answers, as the CNI would enforce them (`enforced`: the
+ * policies apply; `ignoresAllowRules`: deny-all applies and allow rules do not;
+ * `ignoresAllowSelector`: an allow rule lets every client in), and each exec
+ * takes `delayMs` or fails with `execError` once a policy exists.
  */
-function fakeCluster(options: { enforced: boolean; delayMs?: number; execError?: string }) {
+function fakeCluster(options: {
+  enforced: boolean;
+  ignoresAllowRules?: boolean;
+  ignoresAllowSelector?: boolean;
+  delayMs?: number;
+  execError?: string;
+}) {
+  const denyIp = '10.244.1.5';
+  const allowIp = '10.244.1.6';
   const policies: string[] = [];
   const ns = {
     name: 'ns1',
@@ -85,29 +102,34 @@ function fakeCluster(options: { enforced: boolean; delayMs?: number; execError?:
     timeouts: { networkPolicy: 60, exec: 10, pollInterval: 1 },
     ns: () => Promise.resolve(ns),
   } as unknown as CheckContext;
-  const answer = (from: string): ExecResult => {
-    const denied = options.enforced && policies.includes('deny-all-ingress');
-    const allowed = policies.includes('allow-from-client') && from === allowedClient;
-    return denied && !allowed
-      ? { exitCode: 1, stdout: '', stderr: 'TIMEOUT\n' }
-      : { exitCode: 0, stdout: '', stderr: '' };
+  const reaches = (from: string, target: string): boolean => {
+    if (!options.enforced) return true;
+    const denied = policies.includes('deny-all-ingress');
+    const allowRule =
+      !options.ignoresAllowRules &&
+      policies.includes('allow-from-client') &&
+      target.startsWith(allowIp) &&
+      (from === allowedClient || options.ignoresAllowSelector === true);
+    return !denied || allowRule;
   };
   const pods = {
-    exec: async (from: string): Promise<ExecResult> => {
+    exec: async (from: string, command: string[]): Promise<ExecResult> => {
       if (policies.length > 0 && options.delayMs)
         await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       if (policies.length > 0 && options.execError) throw new Error(options.execError);
-      return answer(from);
+      return reaches(from, command.at(-1) ?? '')
+        ? { exitCode: 0, stdout: '', stderr: '' }
+        : { exitCode: 1, stdout: '', stderr: 'TIMEOUT\n' };
     },
   };
   const run = () =>
     runPolicyScenario(ctx, pods, {
-      serverIps: ['10.244.1.5'],
+      serverIps: { deny: [denyIp], allow: [allowIp] },
       serverLabels: { role: 'server' },
       allowedLabels: { role: 'allowed' },
       port: 8080,
     });
-  return { run };
+  return { run, policies };
 }
 
 describe('NetworkPolicy scenario end to end on a fake cluster (ra2.k8s.014)', () => {
@@ -120,7 +142,33 @@ describe('NetworkPolicy scenario end to end on a fake cluster (ra2.k8s.014)', ()
     const verdict = judgePolicyScenario(await fakeCluster({ enforced: false }).run());
     expect(verdict.status).to.equal('failed');
     expect(verdict.status === 'failed' && verdict.observed).to.match(
-      /^deny-all ingress: .*client-allowed -> server 10\.244\.1\.5:8080: reachable \(expected blocked\)/,
+      /^deny-all ingress on both servers.*client-allowed -> server-deny 10\.244\.1\.5:8080: reachable \(expected blocked\)/,
+    );
+  });
+
+  it('observes the policies side by side: both are in place before the blocks are confirmed', async () => {
+    const cluster = fakeCluster({ enforced: true });
+    await cluster.run();
+    expect(cluster.policies).to.have.members(['deny-all-ingress', 'allow-from-client']);
+  });
+
+  it('fails a CNI that enforces deny-all and ignores allow rules: the labelled client stays out', async () => {
+    const verdict = judgePolicyScenario(
+      await fakeCluster({ enforced: true, ignoresAllowRules: true }).run(),
+    );
+    expect(verdict.status).to.equal('failed');
+    expect(verdict.status === 'failed' && verdict.observed).to.match(
+      /client-allowed -> server-allow 10\.244\.1\.6:8080: blocked \(expected reachable\)/,
+    );
+  });
+
+  it('fails an allow rule that lets every client in, not only the labelled one', async () => {
+    const verdict = judgePolicyScenario(
+      await fakeCluster({ enforced: true, ignoresAllowSelector: true }).run(),
+    );
+    expect(verdict.status).to.equal('failed');
+    expect(verdict.status === 'failed' && verdict.observed).to.match(
+      /client-other -> server-allow 10\.244\.1\.6:8080: reachable \(expected blocked\)/,
     );
   });
 
