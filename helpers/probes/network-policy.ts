@@ -323,11 +323,6 @@ export interface PolicyScenarioPods {
   port: number;
 }
 
-/** The address families the scenario observed: the deny server's, which both servers share. */
-export function scenarioFamilies(scenario: PolicyScenario): number {
-  return scenario.servers[0]?.ips.length ?? 0;
-}
-
 /**
  * The allow/deny scenario every NetworkPolicy row shares, over each server
  * address: without policy both clients reach both servers; then, with a
@@ -347,16 +342,14 @@ export async function runPolicyScenario(
   scenario: PolicyScenarioPods,
 ): Promise<PolicyScenario> {
   const { serverIps, serverLabels, allowedLabels, port } = scenario;
-  const servers: PolicyServer[] = [
-    { name: denyServer, ips: serverIps.deny },
-    { name: allowServer, ips: serverIps.allow },
-  ];
+  const deny: PolicyServer = { name: denyServer, ips: serverIps.deny };
+  const allow: PolicyServer = { name: allowServer, ips: serverIps.allow };
+  const servers = [deny, allow];
   const edgesTo = (server: PolicyServer, allowed: boolean, other: boolean): MatrixEdge[] =>
     server.ips.flatMap((host) => [
       { from: allowedClient, to: server.name, host, port, expectReachable: allowed },
       { from: otherClient, to: server.name, host, port, expectReachable: other },
     ]);
-  const [deny, allow] = servers as [PolicyServer, PolicyServer];
   const policies = new NetworkPolicyJig(ctx, pods);
   const steps: PolicyStep[] = [];
   const step = async (name: string, expected: MatrixEdge[]): Promise<PolicyStep> => {

@@ -20,7 +20,7 @@ import { judgePolicyScenario } from '../../suites/rules/kubernetes-network-polic
 
 const cell = (state: MatrixCell['state'], expectReachable: boolean): MatrixCell => ({
   from: otherClient,
-  to: 'server',
+  to: 'server-deny',
   host: '10.244.1.5',
   port: 8080,
   expectReachable,
@@ -30,9 +30,11 @@ const cell = (state: MatrixCell['state'], expectReachable: boolean): MatrixCell 
 const line = (state: MatrixCell['state'], expectReachable: boolean) =>
   renderMatrix([cell(state, expectReachable)])[0]!;
 
+const policyStep = 'deny-all ingress on both servers and an allow rule on one';
+
 function scenarioFailingAt(...mismatched: string[]): PolicyScenario {
   const step = {
-    name: 'deny-all ingress: neither client reaches the server',
+    name: policyStep,
     settled: false,
     matrix: mismatched,
     mismatched,
@@ -50,7 +52,7 @@ describe('NetworkPolicy verdict (ra2.k8s.014)', () => {
     const verdict = judgePolicyScenario(scenarioFailingAt(line('reached', false)));
     expect(verdict.status).to.equal('failed');
     expect(verdict.status === 'failed' && verdict.observed).to.equal(
-      `deny-all ingress: neither client reaches the server: ${otherClient} -> server 10.244.1.5:8080: reachable (expected blocked)`,
+      `${policyStep}: ${otherClient} -> server-deny 10.244.1.5:8080: reachable (expected blocked)`,
     );
   });
 
@@ -152,25 +154,25 @@ describe('NetworkPolicy scenario end to end on a fake cluster (ra2.k8s.014)', ()
     expect(cluster.policies).to.have.members(['deny-all-ingress', 'allow-from-client']);
   });
 
-  it('fails a CNI that enforces deny-all and ignores allow rules: the labelled client stays out', async () => {
-    const verdict = judgePolicyScenario(
-      await fakeCluster({ enforced: true, ignoresAllowRules: true }).run(),
-    );
-    expect(verdict.status).to.equal('failed');
-    expect(verdict.status === 'failed' && verdict.observed).to.match(
-      /client-allowed -> server-allow 10\.244\.1\.6:8080: blocked \(expected reachable\)/,
-    );
-  });
-
-  it('fails an allow rule that lets every client in, not only the labelled one', async () => {
-    const verdict = judgePolicyScenario(
-      await fakeCluster({ enforced: true, ignoresAllowSelector: true }).run(),
-    );
-    expect(verdict.status).to.equal('failed');
-    expect(verdict.status === 'failed' && verdict.observed).to.match(
-      /client-other -> server-allow 10\.244\.1\.6:8080: reachable \(expected blocked\)/,
-    );
-  });
+  const brokenAllowRules = [
+    {
+      cni: 'a CNI that enforces deny-all and ignores allow rules: the labelled client stays out',
+      options: { ignoresAllowRules: true },
+      path: /client-allowed -> server-allow 10\.244\.1\.6:8080: blocked \(expected reachable\)/,
+    },
+    {
+      cni: 'an allow rule that lets every client in, not only the labelled one',
+      options: { ignoresAllowSelector: true },
+      path: /client-other -> server-allow 10\.244\.1\.6:8080: reachable \(expected blocked\)/,
+    },
+  ];
+  for (const { cni, options, path } of brokenAllowRules) {
+    it(`fails ${cni}`, async () => {
+      const verdict = judgePolicyScenario(await fakeCluster({ enforced: true, ...options }).run());
+      expect(verdict.status).to.equal('failed');
+      expect(verdict.status === 'failed' && verdict.observed).to.match(path);
+    });
+  }
 
   it('is an error when the exec calls are too slow to confirm the deny-all block by the deadline', async () => {
     // 70 ms an exec: one blocked attempt by the 60 ms step deadline, and one more in the
