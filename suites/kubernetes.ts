@@ -91,10 +91,10 @@ export {
   controlPlaneServices,
   controlPlaneServicesPerNode,
 } from './rules/control-plane-services.js';
-import { kubeletSkew, supportedMinors, supportStatus } from './rules/kubernetes-releases.js';
+import { judgeKubernetesVersion } from './rules/kubernetes-version.js';
 import {
   isControlPlane,
-  isVirtualNode,
+  leaveOutVirtualNodes,
   nodeName,
   probeableNodes,
   workers,
@@ -134,7 +134,7 @@ import {
   resolvesAsCname,
   usableNodePort,
 } from './rules/kubernetes-services.js';
-import { fail, pass, skip } from '../helpers/framework/result.js';
+import { fail, pass, skip, type Verdict } from '../helpers/framework/result.js';
 
 /** The API server's enabled alpha feature gates, or why they could not be read. */
 async function alphaFeatureGatesOf(ctx: CheckContext): Promise<string[] | string> {
@@ -217,7 +217,7 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Reads the nodes’ zone labels (topology.kubernetes.io/zone), readiness, cordons and NoSchedule/NoExecute taints: where zones are labelled, every zone named on a node needs a Ready schedulable node without the control-plane role label; where none is, at least two such workers are needed.',
+        'Reads the nodes’ zone labels (topology.kubernetes.io/zone), readiness, cordons and NoSchedule/NoExecute taints: where zones are labelled, every zone named on a node needs a Ready schedulable node without the control-plane role label; where none is, at least two such workers are needed. Virtual nodes (KWOK, virtual-kubelet) are counted and left out: a zone only they name is not judged.',
     },
     async (ctx) => judgeWorkerHa(await ctx.cluster.inventory.nodes()),
   );
@@ -227,48 +227,11 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Reads the API server’s version (/version) and holds its minor against the upstream release table with end-of-life dates in suites/rules/kubernetes-releases.ts, and reads each node’s kubelet version to check it is at most three minors older and never newer.',
+        'Reads the API server’s version (/version) and holds its minor against the upstream release table with end-of-life dates in suites/rules/kubernetes-releases.ts, and reads each node’s kubelet version to check it is at most three minors older and never newer; virtual nodes (KWOK, virtual-kubelet) report no kubelet version of their own and are counted and left out.',
     },
     async (ctx) => {
       const { gitVersion } = await ctx.cluster.kc.makeApiClient(VersionApi).getCode();
-      const support = supportStatus(gitVersion, new Date());
-      const kubelets = (await ctx.cluster.inventory.nodes()).map((node) => {
-        const version = node.status?.nodeInfo?.kubeletVersion ?? '';
-        let skew: { ok: boolean; minorsBehind: number };
-        try {
-          skew = kubeletSkew(gitVersion, version);
-        } catch {
-          skew = { ok: false, minorsBehind: NaN };
-        }
-        return { node: nodeName(node), kubeletVersion: version, ...skew };
-      });
-      const evidence = {
-        apiServer: gitVersion,
-        support,
-        supportTable: supportedMinors,
-        supportTableSource: 'https://kubernetes.io/releases/ (end-of-life dates)',
-        kubelets,
-      };
-      const skewed = kubelets.filter((k) => !k.ok);
-      const problems = [
-        ...(support.status === 'unsupported' ? [support.reason] : []),
-        ...skewed.map(
-          (k) =>
-            `kubelet ${k.kubeletVersion || '(none)'} on ${k.node} is outside the supported skew`,
-        ),
-      ];
-      if (problems.length > 0) {
-        return fail(
-          'an upstream-supported Kubernetes minor, and kubelets at most 3 minors older than the API server',
-          problems.join('; '),
-          evidence,
-        );
-      }
-      if (support.status !== 'supported') return skip(support.reason, evidence);
-      return pass(
-        `${gitVersion} is supported until ${support.endOfLife} (${support.daysLeft} days); ${kubelets.length} kubelets within skew`,
-        evidence,
-      );
+      return judgeKubernetesVersion(gitVersion, await ctx.cluster.inventory.nodes(), new Date());
     },
   );
 
@@ -370,29 +333,16 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Reads each node’s kubelet configuration for reservedSystemCPUs, systemReserved and kubeReserved, and checks the node reports allocatable cpu and memory below capacity; it reads settings, it does not measure whether system daemons are starved.',
+        'Reads each node’s kubelet configuration for reservedSystemCPUs, systemReserved and kubeReserved, and checks the node reports allocatable cpu and memory below capacity; it reads settings, it does not measure whether system daemons are starved. Virtual nodes (KWOK, virtual-kubelet) have no kubelet configuration and are counted and left out.',
     },
     async (ctx) => {
       const nodes = await ctx.cluster.inventory.nodes();
-      if (nodes.length === 0) return skip('nothing to judge: the API lists no node');
-      // A virtual node has no kubelet to ask: its reservations are shown as not read.
+      // Only kubelet-backed nodes have a kubelet configuration to read.
       const readings = await readKubeletConfigs(
         ctx.cluster.core,
         probeableNodes(nodes).map(nodeName),
       );
-      const perNode = nodes.map((node) => reservationOfNode(node, readings));
-      const short = perNode.filter((n) => n.problems.length > 0);
-      const evidence = { nodes: perNode };
-      return short.length === 0
-        ? pass(
-            `all ${perNode.length} nodes reserve CPU and memory for system daemons (allocatable < capacity)`,
-            evidence,
-          )
-        : fail(
-            'on every node, kubelet reservations (reservedSystemCPUs, systemReserved or kubeReserved) and allocatable below capacity for cpu and memory',
-            short.map((n) => `${n.node}: ${n.problems.join(', ')}`).join('; '),
-            evidence,
-          );
+      return judgeReservations(nodes, readings);
     },
   );
 
@@ -1070,12 +1020,7 @@ export function reservationOfNode(node: V1Node, readings: readonly KubeletConfig
       );
   } else {
     reservations = {
-      unreadable:
-        reading && 'error' in reading
-          ? reading.error
-          : isVirtualNode(node)
-            ? 'not read: a virtual node (KWOK, virtual-kubelet) has no kubelet configuration'
-            : 'not read',
+      unreadable: reading && 'error' in reading ? reading.error : 'not read',
     };
   }
   if (!(quantity(allocatable, 'cpu') < quantity(capacity, 'cpu')))
@@ -1087,6 +1032,37 @@ export function reservationOfNode(node: V1Node, readings: readonly KubeletConfig
       `allocatable memory ${memory.allocatable ?? '?'} not below capacity ${memory.capacity ?? '?'}`,
     );
   return { node: name, ...reservations, cpu, memory, problems };
+}
+
+/**
+ * ra2.k8s.008 over the kubelet-backed nodes. Virtual nodes (KWOK, virtual-kubelet) have no
+ * kubelet configuration and report allocatable equal to capacity by construction: they are
+ * counted and left out, never passed.
+ */
+export function judgeReservations(
+  nodes: readonly V1Node[],
+  readings: readonly KubeletConfigReading[],
+): Verdict {
+  const { judged, virtualLeftOut, note } = leaveOutVirtualNodes(nodes);
+  const perNode = judged.map((node) => reservationOfNode(node, readings));
+  const evidence = { nodes: perNode, ...(virtualLeftOut ? { virtualLeftOut } : {}) };
+  if (nodes.length === 0) return skip('nothing to judge: the API lists no node');
+  if (judged.length === 0)
+    return skip(
+      `nothing to judge: all ${nodes.length} nodes are virtual (KWOK/virtual-kubelet), none backed by a kubelet`,
+      evidence,
+    );
+  const short = perNode.filter((n) => n.problems.length > 0);
+  return short.length === 0
+    ? pass(
+        `all ${perNode.length} nodes reserve CPU and memory for system daemons (allocatable < capacity)${note}`,
+        evidence,
+      )
+    : fail(
+        'on every node, kubelet reservations (reservedSystemCPUs, systemReserved or kubeReserved) and allocatable below capacity for cpu and memory',
+        `${short.map((n) => `${n.node}: ${n.problems.join(', ')}`).join('; ')}${note}`,
+        evidence,
+      );
 }
 
 /**

@@ -25,7 +25,8 @@ import {
 } from '../helpers/probes/oci-probe.js';
 import { defineSuite } from '../helpers/framework/registry.js';
 import { fail, pass } from '../helpers/framework/result.js';
-import { judgeRuntimeFeatures, parseRuntimeVersion } from './rules/oci.js';
+import { judgeRuntimeFeatures } from './rules/oci.js';
+import { judgeCriRuntimes } from './rules/cri.js';
 import { profileLabelOf } from './rules/node-groups.js';
 
 export default defineSuite('runtime', (spec) => {
@@ -71,7 +72,7 @@ export default defineSuite('runtime', (spec) => {
     {
       kind: 'probe',
       observes:
-        "Reads each node's container runtime (status.nodeInfo.containerRuntimeVersion, matched against containerd, CRI-O and cri-dockerd); on one Ready, schedulable node per role/profile/zone/instance-type (every one with --all-nodes) reads the kubelet's runtime endpoint and runs a pod to completion through the kubelet.",
+        "Reads each node's container runtime (status.nodeInfo.containerRuntimeVersion, matched against containerd, CRI-O and cri-dockerd); on one Ready, schedulable node per role/profile/zone/instance-type (every one with --all-nodes) reads the kubelet's runtime endpoint and runs a pod to completion through the kubelet. Virtual nodes (KWOK, virtual-kubelet) drive no CRI runtime and are counted and left out.",
     },
     async (ctx) => {
       const nodes = await ctx.cluster.inventory.nodes();
@@ -104,53 +105,7 @@ export default defineSuite('runtime', (spec) => {
           toleratingEveryTaint,
         ).then((run) => ({ node: nodeName(node), ...run })),
       );
-      const perNode = nodes.map((node) => {
-        const runtime = node.status?.nodeInfo?.containerRuntimeVersion ?? '';
-        const parsed = parseRuntimeVersion(runtime);
-        const run = runs.find((r) => r.node === nodeName(node));
-        const problems: string[] = [];
-        if (!parsed.cri) problems.push(`runtime "${runtime}" is not a known CRI runtime`);
-        if (run && !(run.finished && run.phase === 'Succeeded'))
-          problems.push(
-            `probe pod ${run.pod} ${run.finished ? `ended ${run.phase}` : `still ${run.phase}`}`,
-          );
-        return {
-          node: nodeName(node),
-          containerRuntimeVersion: runtime,
-          runtimeEndpoint: endpoints.get(nodeName(node)),
-          probe: run
-            ? {
-                pod: run.pod,
-                phase: run.phase,
-                exitCode: run.exitCode,
-                log: run.log,
-                described: run.described,
-              }
-            : runnable(node)
-              ? 'not run (not in the sample; --all-nodes runs one on every node)'
-              : 'not run (node not Ready or unschedulable)',
-          problems,
-        };
-      });
-      const failing = perNode.filter((n) => n.problems.length > 0);
-      const evidence = { sample: sample.note, nodes: perNode };
-      if (runs.length === 0) {
-        return fail(
-          'a Ready, schedulable node to run a pod on',
-          'no node is Ready and schedulable',
-          evidence,
-        );
-      }
-      return failing.length === 0
-        ? pass(
-            `every node runs a CRI runtime (${[...new Set(perNode.map((n) => n.containerRuntimeVersion))].join(', ')}) and ran a probe pod to completion on ${runs.length} node(s) (${sample.note})`,
-            evidence,
-          )
-        : fail(
-            'a CRI runtime on every node, running pods for the kubelet',
-            failing.map((n) => `${n.node}: ${n.problems.join(', ')}`).join('; '),
-            evidence,
-          );
+      return judgeCriRuntimes({ nodes, runnable, sampleNote: sample.note, runs, endpoints });
     },
   );
 });

@@ -62,3 +62,36 @@ export function isVirtualNode(node: V1Node): boolean {
 export function probeableNodes(nodes: readonly V1Node[]): V1Node[] {
   return nodes.filter((node) => !isVirtualNode(node));
 }
+
+/** How many virtual node names a verdict's evidence lists; the count is always whole. */
+const virtualNamesShown = 10;
+
+/**
+ * Nodes for a row that judges kubelets, runtimes or reservations: the kubelet-backed
+ * ones are judged; virtual ones report their simulator's or provider's values (kubelet
+ * "kwok", allocatable equal to capacity), so they are left out and counted, never passed.
+ */
+export interface JudgedNodes {
+  judged: V1Node[];
+  /** Evidence of what was left out; undefined when no node is virtual. */
+  virtualLeftOut?: { count: number; names: string[] };
+  /** "; N virtual node(s) ... left out", or "" when none: appended to a verdict's message. */
+  note: string;
+}
+
+export function leaveOutVirtualNodes(nodes: readonly V1Node[]): JudgedNodes {
+  const virtual = nodes.filter(isVirtualNode);
+  const judged = probeableNodes(nodes);
+  if (virtual.length === 0) return { judged, note: '' };
+  const names = virtual.map(nodeName).sort();
+  return {
+    judged,
+    virtualLeftOut: { count: virtual.length, names: names.slice(0, virtualNamesShown) },
+    note: `; ${virtualNodesLeftOut(virtual.length)}`,
+  };
+}
+
+/** The phrase every row uses for the virtual nodes it did not judge or probe. */
+export function virtualNodesLeftOut(count: number): string {
+  return `${count} virtual node(s) (KWOK/virtual-kubelet) left out`;
+}

@@ -6,7 +6,14 @@
  * start 1,000 pods at once.
  */
 import type { V1Node } from '@kubernetes/client-node';
-import { isControlPlane, isVirtualNode, nodeName, probeableNodes, zoneOf } from '../k8s/nodes.js';
+import {
+  isControlPlane,
+  isVirtualNode,
+  nodeName,
+  probeableNodes,
+  virtualNodesLeftOut,
+  zoneOf,
+} from '../k8s/nodes.js';
 
 export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
 
@@ -59,7 +66,7 @@ export function sampleNodes(nodes: readonly V1Node[], options: SampleOptions): N
     picked.push(node);
     groups.push({ node: nodeName(node), group });
   }
-  const skipped = virtual > 0 ? `; ${virtual} virtual node(s) (KWOK/virtual-kubelet) left out` : '';
+  const skipped = virtual > 0 ? `; ${virtualNodesLeftOut(virtual)}` : '';
   const note = options.allNodes
     ? `probed all ${picked.length} node(s) (--all-nodes)${skipped}`
     : `sampled ${picked.length} of ${sorted.length} node(s): one per role/profile/zone/instance-type; --all-nodes covers every node${skipped}`;

@@ -11,6 +11,7 @@ import type { ApiServerEndpoints, LeaseObservation } from '../../helpers/k8s/con
 import {
   controlPlanes,
   isReady,
+  leaveOutVirtualNodes,
   nodeName,
   nodesByZone,
   workers,
@@ -88,9 +89,10 @@ export interface ControlPlaneHaView {
   leases: readonly LeaseObservation[];
 }
 
-/** ra2.k8s.003. */
+/** ra2.k8s.003. Zones, as for ra2.k8s.004, are those named on kubelet-backed nodes. */
 export function judgeControlPlaneHa(view: ControlPlaneHaView): Verdict {
-  const { nodes, endpoints, leases } = view;
+  const { endpoints, leases } = view;
+  const { judged: nodes, virtualLeftOut } = leaveOutVirtualNodes(view.nodes);
   const visible = controlPlanes(nodes);
   const evidence = {
     apiServerEndpoints: endpoints.ready,
@@ -99,6 +101,7 @@ export function judgeControlPlaneHa(view: ControlPlaneHaView): Verdict {
       (n) => `${nodeName(n)} (${zoneOf(n) ?? noZone}${isReady(n) ? '' : ', not Ready'})`,
     ),
     leases: leases.map(describeLease),
+    ...(virtualLeftOut ? { virtualLeftOut } : {}),
   };
   const stale = staleLeaseProblems(leases);
   if (endpoints.ready.length === 0 && endpoints.notReady.length === 0 && visible.length === 0)
@@ -140,26 +143,36 @@ export function judgeControlPlaneHa(view: ControlPlaneHaView): Verdict {
       );
 }
 
-/** ra2.k8s.004. */
-export function judgeWorkerHa(nodes: readonly V1Node[]): Verdict {
+/**
+ * ra2.k8s.004. Zones are those named on kubelet-backed nodes: a zone that only virtual
+ * nodes (KWOK, virtual-kubelet) name has no worker that could hold a replica for real.
+ */
+export function judgeWorkerHa(listed: readonly V1Node[]): Verdict {
+  const { judged: nodes, virtualLeftOut, note } = leaveOutVirtualNodes(listed);
   const usable = workers(nodes).filter(isSchedulableWorker);
   const evidence = {
     workers: workers(nodes).map(
       (n) =>
         `${nodeName(n)} (${zoneOf(n) ?? noZone}${isSchedulableWorker(n) ? '' : ', not Ready or not schedulable'})`,
     ),
+    ...(virtualLeftOut ? { virtualLeftOut } : {}),
   };
-  if (nodes.length === 0)
+  if (listed.length === 0)
     return fail('at least one worker node per zone', 'the cluster lists no nodes', evidence);
+  if (nodes.length === 0)
+    return skip(
+      `nothing to judge: all ${listed.length} nodes are virtual (KWOK/virtual-kubelet), none backed by a kubelet`,
+      evidence,
+    );
   if (!hasZoneLabels(nodes)) {
     return usable.length >= 2
       ? pass(
-          `${usable.length} Ready schedulable workers (no zone labels, so at least two needed)`,
+          `${usable.length} Ready schedulable workers (no zone labels, so at least two needed)${note}`,
           evidence,
         )
       : fail(
           'at least two Ready schedulable worker nodes where zones are not labelled',
-          `${usable.length} Ready schedulable worker(s): ${usable.map(nodeName).join(', ') || 'none'}`,
+          `${usable.length} Ready schedulable worker(s): ${usable.map(nodeName).join(', ') || 'none'}${note}`,
           evidence,
         );
   }
@@ -167,10 +180,10 @@ export function judgeWorkerHa(nodes: readonly V1Node[]): Verdict {
   const covered = new Set(usable.map((n) => zoneOf(n) ?? ''));
   const lacking = zones.filter((z) => !covered.has(z));
   return lacking.length === 0
-    ? pass(`each of ${zones.length} zone(s) has a Ready schedulable worker`, evidence)
+    ? pass(`each of ${zones.length} zone(s) has a Ready schedulable worker${note}`, evidence)
     : fail(
         'at least one Ready schedulable worker node per zone',
-        `no Ready schedulable worker in zone(s) ${lacking.map((z) => z || noZone).join(', ')}`,
+        `no Ready schedulable worker in zone(s) ${lacking.map((z) => z || noZone).join(', ')}${note}`,
         evidence,
       );
 }
