@@ -189,4 +189,16 @@ describe('node-level rows judge kubelet-backed nodes and count the virtual ones'
       );
     }
   });
+
+  it('ra2.k8s.003 asks a control-plane node only of zones that kubelet-backed nodes name', async () => {
+    const { judgeControlPlaneHa } = await import('../../suites/rules/control-plane.js');
+    const zones = [...real, kubeletNode('ra2-control-plane2', 'zone-b', true)];
+    const endpoints = { ready: ['10.0.0.1', '10.0.0.2'], notReady: [], slices: ['kubernetes'] };
+    const judged = judgeControlPlaneHa({ nodes: [...zones, ...simulated], endpoints, leases: [] });
+    expect(judged.status).to.equal('passed');
+    expect(judged.evidence?.virtualLeftOut).to.deep.include({ count: 1000 });
+    const realZoneC = kubeletNode('ra2-worker3', 'zone-c');
+    const lacking = judgeControlPlaneHa({ nodes: [...zones, realZoneC], endpoints, leases: [] });
+    expect(lacking.status === 'failed' && lacking.observed).to.contain('zone-c');
+  });
 });
