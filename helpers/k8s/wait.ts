@@ -18,6 +18,12 @@ export interface PollOptions {
   signal?: AbortSignal;
   /** Stop (not done) after this many polls, even before the deadline. */
   maxPolls?: number;
+  /**
+   * Whether the interval starts when a poll ends (true, the default) or when it starts
+   * (false: apimachinery's JitterUntil with sliding=false). A getter that itself waits,
+   * such as connect attempts that time out, polls again at once when it took the interval.
+   */
+  sliding?: boolean;
 }
 
 export interface PollResult<T> {
@@ -57,13 +63,13 @@ export async function poll<T>(
   options.log?.(`Waiting up to ${formatDuration(options.timeoutMs)} for ${description}`);
   const started = Date.now();
   const deadline = started + options.timeoutMs;
-  const intervalMs = options.intervalMs ?? 1_000;
   let last: T | undefined;
   let lastError: unknown;
   let polls = 0;
   for (;;) {
     options.signal?.throwIfAborted();
     polls++;
+    const pollStarted = Date.now();
     try {
       last = await get();
       lastError = undefined;
@@ -74,8 +80,20 @@ export async function poll<T>(
     }
     if (Date.now() >= deadline || polls >= (options.maxPolls ?? Infinity))
       return { done: false, last, lastError, polls, elapsedMs: Date.now() - started };
-    await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())), options.signal);
+    await sleep(pauseAfterPoll(options, pollStarted, Date.now(), deadline), options.signal);
   }
+}
+
+/** How long `poll` sleeps after a poll that started at `pollStarted` and ended at `now`. */
+export function pauseAfterPoll(
+  options: Pick<PollOptions, 'intervalMs' | 'sliding'>,
+  pollStarted: number,
+  now: number,
+  deadline: number,
+): number {
+  const intervalMs = options.intervalMs ?? 1_000;
+  const pause = options.sliding === false ? intervalMs - (now - pollStarted) : intervalMs;
+  return Math.max(0, Math.min(pause, deadline - now));
 }
 
 /** `poll` that returns the value the condition accepted and throws WaitTimeoutError otherwise. */

@@ -222,7 +222,9 @@ export class NetworkPolicyJig {
         return { ...edges[i]!, state: connectivityOf(attempts), detail: attempt.detail, attempts };
       });
     const ns = await this.ctx.ns();
-    const polled = await poll(description, onePass, matrixSettled, ns.pollOptions(timeoutMs));
+    // A pass with a blocked path already waited out its connect timeout: the next starts at once.
+    const passOptions = (ms: number) => ({ ...ns.pollOptions(ms), sliding: false });
+    const polled = await poll(description, onePass, matrixSettled, passOptions(timeoutMs));
     let cells = polled.last ?? [];
     let passes = polled.polls;
     if (polled.done) return { settled: true, cells, passes };
@@ -233,7 +235,7 @@ export class NetworkPolicyJig {
         `${description}: confirming the blocked paths`,
         onePass,
         (c) => matrixSettled(c) || !onlyConfirming(c),
-        { ...ns.pollOptions(BLOCKED_IN_A_ROW * this.passBudgetMs()), maxPolls: BLOCKED_IN_A_ROW },
+        { ...passOptions(BLOCKED_IN_A_ROW * this.passBudgetMs()), maxPolls: BLOCKED_IN_A_ROW },
       );
       cells = confirmed.last ?? cells;
       passes += confirmed.polls;

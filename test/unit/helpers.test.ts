@@ -85,6 +85,21 @@ describe('helpers', () => {
     }
   });
 
+  it('pauses a full interval after a poll, or only what is left of it when not sliding', async () => {
+    const { pauseAfterPoll } = await import('../../helpers/k8s/wait.js');
+    const at = (ms: number) => 1_000_000 + ms;
+    // A poll that took 3 s (a connect timing out) against a 1 s interval and a far deadline.
+    expect(pauseAfterPoll({ intervalMs: 1000 }, at(0), at(3000), at(60_000))).to.equal(1000);
+    expect(
+      pauseAfterPoll({ intervalMs: 1000, sliding: false }, at(0), at(3000), at(60_000)),
+    ).to.equal(0);
+    // A quick poll waits out the rest of the interval; never past the deadline.
+    expect(
+      pauseAfterPoll({ intervalMs: 1000, sliding: false }, at(0), at(200), at(60_000)),
+    ).to.equal(800);
+    expect(pauseAfterPoll({ intervalMs: 1000 }, at(0), at(200), at(500))).to.equal(300);
+  });
+
   it('labels objects for the run and sonobuoy, and names namespaces after the check', () => {
     expect(runLabels('r1', 'ra2.k8s.010')).to.deep.include({
       'app.kubernetes.io/managed-by': 'ra2-conformance',
