@@ -10,6 +10,7 @@
 # a selection that leaves a phase out is refused. `run-e2e.sh --check-phases` only checks the selection.
 # Every phase uses the kubectl the test bed builds (first on PATH, its version logged first).
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/background-builds.sh"
 REPO_DIR=$(cd "$TESTBED_DIR/.." && pwd)
 cd "$REPO_DIR"
 ALL_PHASES="basic ha network-intensive"
@@ -47,8 +48,10 @@ cni_errors() {
 down_all() {
   local rc=$? c
   ((rc == 0)) || cni_errors || true
+  stop_background_builds
   for c in "${up[@]}"; do "$TESTBED_DIR/cluster.sh" down "$c" || true; done
 }
+
 trap down_all EXIT
 bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
 kubeconfig_of() { "$TESTBED_DIR/cluster.sh" kubeconfig "$1"; }
@@ -77,7 +80,7 @@ run_basic_phase() {
   # test/e2e/: among them least-privilege.test.ts, the whole catalog under sonobuoy/rbac-least-privilege.yaml.
   RA2_E2E_KUBECONFIG=$(kubeconfig_of basic) RA2_E2E_ALPHA_KUBECONFIG=$(kubeconfig_of alpha-api) npm run --silent test:e2e
   # The Sonobuoy plugin, run by a real `sonobuoy run`, with its images loaded into the cluster.
-  scripts/build-sonobuoy.sh
+  await_background_build sonobuoy
   scripts/build-plugin-image.sh
   RA2_E2E_KIND_CLUSTER=ra2-basic scripts/sonobuoy-e2e.sh "$(kubeconfig_of basic)"
   "$TESTBED_DIR/cluster.sh" down alpha-api
@@ -94,6 +97,7 @@ run_ha_phase() {
 
 run_network-intensive_phase() {
   phase network-intensive
+  await_background_build ni-add-ons
   bring_up network-intensive
   "$TESTBED_DIR/verify-network-intensive.sh" network-intensive
   RA2_E2E_NI_KUBECONFIG=$(kubeconfig_of network-intensive) npm run --silent test:network-intensive
@@ -101,6 +105,8 @@ run_network-intensive_phase() {
 }
 
 remove_leftover_clusters
+[[ " $phases " != *" basic "* ]] || start_background_build sonobuoy scripts/build-sonobuoy.sh
+[[ " $phases " != *" network-intensive "* ]] || start_background_build ni-add-ons "$TESTBED_DIR/build-ni.sh"
 "$TESTBED_DIR/test-bad-states.sh"
 for p in $phases; do "run_${p}_phase"; done
 log "end-to-end tests passed: $phases"

@@ -1,0 +1,29 @@
+# Sourced by testbed/run-e2e.sh (after lib/common.sh, for log and die).
+# Builds that only later phases need run beside the earlier ones at the lowest CPU priority: on a
+# cold machine the Sonobuoy CLI (basic's last step) and the network-intensive add-ons (the last
+# phase) compile while the basic phase's clusters wait on pods and timeouts, instead of before it;
+# the clusters' processes keep their priority. Warm, each build finds its cache and ends at once.
+declare -A builds=()
+start_background_build() {
+  local name=$1; shift
+  ( exec nice -n 19 "$@" ) > >(sed -u "s/^/[$name] /") 2> >(sed -u "s/^/[$name] /" >&2) &
+  builds[$name]=$!
+  log "building $name beside the tests (nice 19, lines prefixed [$name])"
+}
+# await_background_build NAME: waits for it; when it failed, stops the caller with one line naming it.
+await_background_build() {
+  local t=$SECONDS
+  wait "${builds[$1]}" || die "building $1 failed: see the lines prefixed [$1] above"
+  unset "builds[$1]"
+  log "$1 ready (waited $((SECONDS - t)) s for it)"
+}
+# A build that is still going when the run ends (a phase failed) is stopped with its compilers.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+stop_background_builds() {
+  local pid
+  for pid in "${builds[@]}"; do kill_tree "$pid"; done
+}
