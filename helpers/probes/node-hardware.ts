@@ -18,6 +18,8 @@ import { mapBounded } from '../k8s/bounded.js';
 import { sleeperPod } from './pod.js';
 import { containerOf, pinToNode, toleratingEveryTaint, withVolume } from './tweaks.js';
 import { parseMachineReport, type MachineReport } from './virtualisation.js';
+import { execReadOnly } from '../k8s/exec.js';
+import type { PodExec } from './netexec.js';
 
 /** Busybox sh only; one key=value line per fact, keys unique per CPU, NIC and disk. */
 export const hardwareScript = `
@@ -171,10 +173,21 @@ export async function probeHardware(
       });
     if (!started.started)
       return { node: nodeName(node), notStarted: started.reason, described: started.described };
-    const { stdout } = await ns.pods.exec(name, ['sh', '-c', 'eval "$RA2_HW_SCRIPT"']);
+    const report = await readHardware(ns.pods, name);
     await ctx.cluster.core
       .deleteNamespacedPod({ name, namespace: ns.name, gracePeriodSeconds: 0 })
       .catch(() => undefined); // the namespace goes at the check's end anyway
-    return { node: nodeName(node), report: parseHardwareReport(stdout) };
+    return { node: nodeName(node), report };
   });
+}
+
+/**
+ * Runs the script in a started probe pod. It only reads, so an exec that stalled past its
+ * deadline (the API server or kubelet under load; seen on the 1,000-node bed) is run once more.
+ */
+export async function readHardware(pods: PodExec, pod: string): Promise<HardwareReport> {
+  const { stdout } = await execReadOnly(() =>
+    pods.exec(pod, ['sh', '-c', 'eval "$RA2_HW_SCRIPT"']),
+  );
+  return parseHardwareReport(stdout);
 }

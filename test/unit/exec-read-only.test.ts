@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { ExecTimedOut, type ExecResult } from '../../helpers/k8s/exec.js';
 import { tryConnect } from '../../helpers/probes/netexec.js';
+import { readHardware } from '../../helpers/probes/node-hardware.js';
 
 const reached: ExecResult = { stdout: '', stderr: '', exitCode: 0 };
 
@@ -53,5 +54,13 @@ describe('read-only probe execs', () => {
     const attempt = await tryConnect(pods, 'router', '10.0.0.3', 10250);
     expect(attempt.outcome).to.equal('blocked');
     expect(pods.calls).to.have.length(1);
+  });
+
+  it("reads a node's hardware again when the script's exec stalled", async () => {
+    const report = { stdout: 'smt.active=1\ncpu.cpu0=0 0\n', stderr: '', exitCode: 0 };
+    const pods = scriptedExec([new ExecTimedOut('exec timed out after 30s'), report]);
+    const hardware = await readHardware(pods, 'hw-0');
+    expect(pods.calls).to.have.length(2);
+    expect(hardware.smtActive).to.equal(true);
   });
 });
