@@ -184,7 +184,7 @@ export default defineSuite('kubernetes', (spec) => {
     {
       kind: 'inspect',
       observes:
-        'Counts the API server instances in the default/kubernetes EndpointSlice and watches the kube-scheduler and kube-controller-manager leader Leases (kube-system) for a renewal. Where nodes carry zone labels (topology.kubernetes.io/zone), every zone named on a node needs a Ready control-plane node (or, where control-plane nodes are not listed, at least as many API server instances as zones); where none does, at least two API server instances are needed. A lease seen but not renewed fails.',
+        'Counts the API server instances in the default/kubernetes EndpointSlice and watches the kube-scheduler and kube-controller-manager leader Leases (kube-system) for a renewal. Where nodes carry zone labels (topology.kubernetes.io/zone), every zone named on a kubelet-backed node (virtual ones, KWOK or virtual-kubelet, are counted and left out) needs a Ready control-plane node (or, where control-plane nodes are not listed, at least as many API server instances as zones); where none does, at least two API server instances are needed. A lease seen but not renewed fails.',
     },
     async (ctx) => {
       const view = await controlPlaneApiView(ctx);
