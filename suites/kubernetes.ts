@@ -1043,15 +1043,11 @@ export function judgeReservations(
   nodes: readonly V1Node[],
   readings: readonly KubeletConfigReading[],
 ): Verdict {
-  const { judged, virtualLeftOut, note } = leaveOutVirtualNodes(nodes);
+  const { judged, virtualLeftOut, note, onlyVirtual } = leaveOutVirtualNodes(nodes);
   const perNode = judged.map((node) => reservationOfNode(node, readings));
   const evidence = { nodes: perNode, ...(virtualLeftOut ? { virtualLeftOut } : {}) };
   if (nodes.length === 0) return skip('nothing to judge: the API lists no node');
-  if (judged.length === 0)
-    return skip(
-      `nothing to judge: all ${nodes.length} nodes are virtual (KWOK/virtual-kubelet), none backed by a kubelet`,
-      evidence,
-    );
+  if (onlyVirtual) return skip(`nothing to judge: ${onlyVirtual}`, evidence);
   const short = perNode.filter((n) => n.problems.length > 0);
   return short.length === 0
     ? pass(

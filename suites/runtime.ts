@@ -103,7 +103,7 @@ export default defineSuite('runtime', (spec) => {
           ]),
           pinToNode(node),
           toleratingEveryTaint,
-        ).then((run) => ({ node: nodeName(node), ...run })),
+        ).then((completion) => ({ node: nodeName(node), completion })),
       );
       return judgeCriRuntimes({ nodes, runnable, sampleNote: sample.note, runs, endpoints });
     },

@@ -51,7 +51,6 @@ down_all() {
   stop_background_builds
   for c in "${up[@]}"; do "$TESTBED_DIR/cluster.sh" down "$c" || true; done
 }
-
 trap down_all EXIT
 bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
 kubeconfig_of() { "$TESTBED_DIR/cluster.sh" kubeconfig "$1"; }

@@ -77,6 +77,8 @@ export interface JudgedNodes {
   virtualLeftOut?: { count: number; names: string[] };
   /** "; N virtual node(s) ... left out", or "" when none: appended to a verdict's message. */
   note: string;
+  /** Why nothing can be judged when every listed node is virtual; undefined otherwise. */
+  onlyVirtual?: string;
 }
 
 export function leaveOutVirtualNodes(nodes: readonly V1Node[]): JudgedNodes {
@@ -88,6 +90,9 @@ export function leaveOutVirtualNodes(nodes: readonly V1Node[]): JudgedNodes {
     judged,
     virtualLeftOut: { count: virtual.length, names: names.slice(0, virtualNamesShown) },
     note: `; ${virtualNodesLeftOut(virtual.length)}`,
+    ...(judged.length === 0 && {
+      onlyVirtual: `all ${nodes.length} nodes are virtual (KWOK/virtual-kubelet), none backed by a kubelet`,
+    }),
   };
 }
 

@@ -148,7 +148,7 @@ export function judgeControlPlaneHa(view: ControlPlaneHaView): Verdict {
  * nodes (KWOK, virtual-kubelet) name has no worker that could hold a replica for real.
  */
 export function judgeWorkerHa(listed: readonly V1Node[]): Verdict {
-  const { judged: nodes, virtualLeftOut, note } = leaveOutVirtualNodes(listed);
+  const { judged: nodes, virtualLeftOut, note, onlyVirtual } = leaveOutVirtualNodes(listed);
   const usable = workers(nodes).filter(isSchedulableWorker);
   const evidence = {
     workers: workers(nodes).map(
@@ -159,11 +159,7 @@ export function judgeWorkerHa(listed: readonly V1Node[]): Verdict {
   };
   if (listed.length === 0)
     return fail('at least one worker node per zone', 'the cluster lists no nodes', evidence);
-  if (nodes.length === 0)
-    return skip(
-      `nothing to judge: all ${listed.length} nodes are virtual (KWOK/virtual-kubelet), none backed by a kubelet`,
-      evidence,
-    );
+  if (onlyVirtual) return skip(`nothing to judge: ${onlyVirtual}`, evidence);
   if (!hasZoneLabels(nodes)) {
     return usable.length >= 2
       ? pass(

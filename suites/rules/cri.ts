@@ -16,18 +16,21 @@ export interface CriObservation {
   runnable: (node: V1Node) => boolean;
   /** The sample's sentence (what was probed, what was left out). */
   sampleNote: string;
-  /** One probe pod per sampled node. */
-  runs: readonly (Completion & { node: string })[];
+  /**
+   * One probe pod per sampled node, under the node it was pinned to: a pod that was never
+   * bound has no node of its own, and must still count against the node it was meant for.
+   */
+  runs: readonly { node: string; completion: Completion }[];
   /** Node name -> the kubelet's containerRuntimeEndpoint, as read. */
   endpoints: ReadonlyMap<string, string>;
 }
 
 export function judgeCriRuntimes(observed: CriObservation): Verdict {
   const { runs, runnable, endpoints, sampleNote } = observed;
-  const { judged, virtualLeftOut, note } = leaveOutVirtualNodes(observed.nodes);
+  const { judged, virtualLeftOut, note, onlyVirtual } = leaveOutVirtualNodes(observed.nodes);
   const perNode = judged.map((node) => {
     const runtime = node.status?.nodeInfo?.containerRuntimeVersion ?? '';
-    const run = runs.find((r) => r.node === nodeName(node));
+    const run = runs.find((r) => r.node === nodeName(node))?.completion;
     const problems: string[] = [];
     if (!parseRuntimeVersion(runtime).cri)
       problems.push(`runtime "${runtime}" is not a known CRI runtime`);
@@ -58,11 +61,7 @@ export function judgeCriRuntimes(observed: CriObservation): Verdict {
     nodes: perNode,
     ...(virtualLeftOut ? { virtualLeftOut } : {}),
   };
-  if (observed.nodes.length > 0 && judged.length === 0)
-    return skip(
-      `nothing to judge: all ${observed.nodes.length} nodes are virtual (KWOK/virtual-kubelet), none backed by a kubelet`,
-      evidence,
-    );
+  if (onlyVirtual) return skip(`nothing to judge: ${onlyVirtual}`, evidence);
   if (runs.length === 0)
     return fail(
       'a Ready, schedulable node to run a pod on',

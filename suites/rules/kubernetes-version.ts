@@ -14,7 +14,7 @@ export function judgeKubernetesVersion(
   today: Date,
 ): Verdict {
   const support = supportStatus(apiServer, today);
-  const { judged, virtualLeftOut, note } = leaveOutVirtualNodes(nodes);
+  const { judged, virtualLeftOut, note, onlyVirtual } = leaveOutVirtualNodes(nodes);
   const kubelets = judged.map((node) => {
     const version = node.status?.nodeInfo?.kubeletVersion ?? '';
     let skew: { ok: boolean; minorsBehind: number };
@@ -48,9 +48,9 @@ export function judgeKubernetesVersion(
       evidence,
     );
   if (support.status !== 'supported') return skip(support.reason, evidence);
-  if (nodes.length > 0 && judged.length === 0)
+  if (onlyVirtual)
     return skip(
-      `no kubelet to judge: all ${nodes.length} nodes are virtual (KWOK/virtual-kubelet), none backed by a kubelet; ${apiServer} is supported until ${support.endOfLife}`,
+      `no kubelet to judge: ${onlyVirtual}; ${apiServer} is supported until ${support.endOfLife}`,
       evidence,
     );
   return pass(

@@ -1,3 +1,4 @@
+import type { V1Node } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { ociProbeScript, parseOciReport } from '../../helpers/probes/oci-probe.js';
 import { judgeRuntimeFeatures, parseRuntimeVersion } from '../../suites/rules/oci.js';
@@ -113,6 +114,27 @@ describe('CRI runtime versions (ra2.crt.002)', () => {
     expect(parseRuntimeVersion('cri-o://1.30.0').cri).to.equal(true);
     expect(parseRuntimeVersion('rkt://1.0').cri).to.equal(false);
     expect(parseRuntimeVersion('').cri).to.equal(false);
+  });
+
+  it('fails a sampled node whose probe pod was never bound to it', async () => {
+    const { judgeCriRuntimes } = await import('../../suites/rules/cri.js');
+    const node = {
+      metadata: { name: 'worker-1' },
+      status: { nodeInfo: { containerRuntimeVersion: 'containerd://2.4.2' } },
+    } as V1Node;
+    // Pinned by nodeSelector and never scheduled: the pod has no node of its own.
+    const pending = { pod: 'cri-0', phase: 'Pending', finished: false, log: '' };
+    const verdict = judgeCriRuntimes({
+      nodes: [node],
+      runnable: () => true,
+      sampleNote: 'sampled 1 of 1 node(s)',
+      runs: [{ node: 'worker-1', completion: pending }],
+      endpoints: new Map(),
+    });
+    expect(verdict.status).to.equal('failed');
+    expect(verdict.status === 'failed' && verdict.observed).to.equal(
+      'worker-1: probe pod cri-0 still Pending',
+    );
   });
 });
 

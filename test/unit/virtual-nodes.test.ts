@@ -135,10 +135,13 @@ describe('node-level rows judge kubelet-backed nodes and count the virtual ones'
             sampleNote: sampleNodes(nodes, { allNodes: false }).note,
             runs: named(nodes).map((node) => ({
               node,
-              pod: `cri-${node}`,
-              phase: 'Succeeded',
-              finished: true,
-              log: 'ran',
+              completion: {
+                pod: `cri-${node}`,
+                node,
+                phase: 'Succeeded',
+                finished: true,
+                log: 'ran',
+              },
             })),
             endpoints: new Map(),
           }),
