@@ -111,6 +111,96 @@ export async function observeConnect(
   }
 }
 
+/** Where one attempt of a batch goes: the target as agnhost takes it. */
+export interface ConnectTarget {
+  host: string;
+  port: number;
+}
+
+/**
+ * The shell of a batch: every target (one per argument) is tried at once, and
+ * each attempt prints one line "ra2-connect <index> <exit code> <output>" (its
+ * output on that line, so lines from attempts that end together stay whole).
+ */
+function connectBatchScript(timeoutSeconds: number): string {
+  return [
+    'i=0',
+    'for t in "$@"; do',
+    `  ( out=$(${AGNHOST} connect --timeout=${timeoutSeconds}s "$t" 2>&1); rc=$?;`,
+    '    printf "ra2-connect %s %s %s\\n" "$i" "$rc" "$(printf %s "$out" | tr "\\n" " ")" ) &',
+    '  i=$((i + 1))',
+    'done',
+    'wait',
+  ].join('\n');
+}
+
+/** One attempt's line of a batch report: its exit code and what agnhost printed. */
+export interface BatchLine {
+  exitCode: number;
+  output: string;
+}
+
+/** The lines of a batch report by target index; a target with no line is missing. */
+export function parseConnectBatch(stdout: string): Map<number, BatchLine> {
+  const lines = new Map<number, BatchLine>();
+  for (const line of stdout.split('\n')) {
+    const m = /^ra2-connect (\d+) (\d+) ?(.*)$/.exec(line);
+    if (m) lines.set(Number(m[1]), { exitCode: Number(m[2]), output: m[3]!.trim() });
+  }
+  return lines;
+}
+
+/**
+ * One exec in pod `from` that tries every target at once, so a pass over many
+ * targets costs one exec channel (API server, kubelet, runtime) instead of one
+ * per target: under load that channel, not the connect, is what takes the time.
+ * The exec failing, or a target without its line, is "not-observed" for it.
+ */
+export async function observeConnects(
+  pods: PodExec,
+  from: string,
+  targets: readonly ConnectTarget[],
+  timeoutSeconds = 3,
+): Promise<ConnectAttempt[]> {
+  const addresses = targets.map((t) => hostPort(t.host, t.port));
+  const notObserved = (target: string, detail: string): ConnectAttempt => ({
+    from,
+    target,
+    reachable: false,
+    outcome: 'not-observed',
+    exitCode: -1,
+    detail: detail.slice(0, 200),
+  });
+  let report: Map<number, BatchLine>;
+  try {
+    const script = connectBatchScript(timeoutSeconds);
+    const result = await execReadOnly(() =>
+      pods.exec(from, ['sh', '-c', script, 'ra2-connect', ...addresses]),
+    );
+    report = parseConnectBatch(result.stdout);
+    if (report.size === 0) {
+      const why = result.stderr.trim() || `shell exit ${result.exitCode}`;
+      return addresses.map((t) => notObserved(t, `no attempt reported: ${why}`));
+    }
+  } catch (err) {
+    return addresses.map((t) => notObserved(t, `exec failed: ${oneLine(err)}`));
+  }
+  return addresses.map((target, i) => {
+    const line = report.get(i);
+    if (line === undefined) return notObserved(target, 'no line for this target in the report');
+    const outcome = connectOutcome(line.exitCode, line.output);
+    const detail = line.output.slice(0, 200);
+    return {
+      from,
+      target,
+      reachable: outcome === 'reached',
+      outcome,
+      exitCode: line.exitCode,
+      detail,
+    };
+  });
+}
+
 /**
  * Blocked is believed after this many blocked attempts in a row (a few seconds
  * at the poll interval): one dropped packet or a slow node is not a policy.

@@ -23,7 +23,7 @@ import { poll } from '../k8s/wait.js';
 import {
   BLOCKED_IN_A_ROW,
   connectivityOf,
-  observeConnect,
+  observeConnects,
   type ConnectAttempt,
   type ConnectOutcome,
   type Connectivity,
@@ -195,13 +195,25 @@ export class NetworkPolicyJig {
   /**
    * One attempt per edge, all at once: a pass then lasts one connect timeout
    * however many edges there are, so the attempts in a row that confirm
-   * "blocked" fit the policy deadline. An attempt that learns nothing is an
-   * outcome too.
+   * "blocked" fit the policy deadline. Each client tries all of its targets in
+   * one exec. An attempt that learns nothing is an outcome too.
    */
   async observe(edges: readonly MatrixEdge[]): Promise<ConnectAttempt[]> {
-    return Promise.all(
-      edges.map((edge) => observeConnect(this.pods, edge.from, edge.host, edge.port)),
+    const clients = [...new Set(edges.map((e) => e.from))];
+    const byClient = await Promise.all(
+      clients.map((from) =>
+        observeConnects(
+          this.pods,
+          from,
+          edges.filter((e) => e.from === from),
+        ),
+      ),
     );
+    const next = clients.map(() => 0);
+    return edges.map((edge) => {
+      const c = clients.indexOf(edge.from);
+      return byClient[c]![next[c]!++]!;
+    });
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   type MatrixCell,
   type MatrixEdge,
 } from '../../helpers/probes/network-policy.js';
+import { connectBatchAnswer } from './fixtures.js';
 
 const exited = (exitCode: number, stderr = ''): ExecResult => ({ exitCode, stderr, stdout: '' });
 
@@ -152,13 +153,17 @@ describe('connectivity: a NetworkPolicy step', () => {
     } as unknown as CheckContext;
   }
 
-  /** Pods whose agnhost connect answers from a script, one exec after another. */
+  /**
+   * Pods whose agnhost connect answers from a script, one exec after another:
+   * each answer is every target's of that exec, in the batch's report lines.
+   */
   function scripted(...answers: (ExecResult | Error)[]) {
     let next = 0;
     return {
-      exec: (): Promise<ExecResult> => {
+      exec: (_pod: string, command: string[]): Promise<ExecResult> => {
         const answer = answers[Math.min(next++, answers.length - 1)]!;
-        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+        if (answer instanceof Error) return Promise.reject(answer);
+        return Promise.resolve(connectBatchAnswer(command, () => answer));
       },
     };
   }

@@ -79,3 +79,21 @@ export const storageClass = (
   },
   provisioner,
 });
+
+/**
+ * What a connect batch's exec prints (netexec.ts, observeConnects) when each
+ * target answers as `answer` says: one "ra2-connect" line per target.
+ */
+export function connectBatchAnswer(
+  command: readonly string[],
+  answer: (target: string) => { exitCode: number; stderr: string },
+): { exitCode: number; stdout: string; stderr: string } {
+  const targets = command.slice(command.indexOf('ra2-connect') + 1);
+  const stdout = targets
+    .map((target, i) => {
+      const { exitCode, stderr } = answer(target);
+      return `ra2-connect ${i} ${exitCode} ${stderr.trim()}\n`;
+    })
+    .join('');
+  return { exitCode: 0, stdout, stderr: '' };
+}

@@ -17,6 +17,7 @@ import {
   type PolicyScenario,
 } from '../../helpers/probes/network-policy.js';
 import { judgePolicyScenario } from '../../suites/rules/kubernetes-network-policy.js';
+import { connectBatchAnswer } from './fixtures.js';
 
 const cell = (state: MatrixCell['state'], expectReachable: boolean): MatrixCell => ({
   from: otherClient,
@@ -119,9 +120,9 @@ function fakeCluster(options: {
       if (policies.length > 0 && options.delayMs)
         await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       if (policies.length > 0 && options.execError) throw new Error(options.execError);
-      return reaches(from, command.at(-1) ?? '')
-        ? { exitCode: 0, stdout: '', stderr: '' }
-        : { exitCode: 1, stdout: '', stderr: 'TIMEOUT\n' };
+      return connectBatchAnswer(command, (target) =>
+        reaches(from, target) ? { exitCode: 0, stderr: '' } : { exitCode: 1, stderr: 'TIMEOUT\n' },
+      );
     },
   };
   const run = () =>
