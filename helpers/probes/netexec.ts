@@ -123,15 +123,11 @@ export interface ConnectTarget {
  * output on that line, so lines from attempts that end together stay whole).
  */
 function connectBatchScript(timeoutSeconds: number): string {
-  return [
-    'i=0',
-    'for t in "$@"; do',
-    `  ( out=$(${AGNHOST} connect --timeout=${timeoutSeconds}s "$t" 2>&1); rc=$?;`,
-    '    printf "ra2-connect %s %s %s\\n" "$i" "$rc" "$(printf %s "$out" | tr "\\n" " ")" ) &',
-    '  i=$((i + 1))',
-    'done',
-    'wait',
-  ].join('\n');
+  const attempt =
+    `out=$(${AGNHOST} connect --timeout=${timeoutSeconds}s "$t" 2>&1); rc=$?; ` +
+    'printf "ra2-connect %s %s %s\\n" "$i" "$rc" "$(printf %s "$out" | tr "\\n" " ")"';
+  // One line, so that the exec's log line stays one line too.
+  return `i=0; for t in "$@"; do (${attempt}) & i=$((i + 1)); done; wait`;
 }
 
 /** One attempt's line of a batch report: its exit code and what agnhost printed. */
