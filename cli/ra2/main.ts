@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `ra2` binary: only wiring. Everything testable lives in run().
+import '../lean-heap.js';
 import { run } from './run.js';
 
 // A reader that stops early (`ra2 list | head`) closes the pipe: what is left to
