@@ -50,11 +50,13 @@ preflight() {
 
 # Nodes Ready and every kube-system pod Running: kind's --wait covers only the control plane.
 wait_settled() {
-  local deadline=$((SECONDS + ${RA2_SETTLE_TIMEOUT:-300}))
+  local pods deadline=$((SECONDS + ${RA2_SETTLE_TIMEOUT:-300}))
   log "waiting up to ${RA2_SETTLE_TIMEOUT:-300}s for all nodes Ready and kube-system pods Running"
   while (( SECONDS < deadline )); do
-    if cluster_healthy && ! kc get pods -n kube-system --no-headers 2>/dev/null | awk '$3 != "Running"' | grep -q . \
-       && kc get pods -n kube-system --no-headers 2>/dev/null | grep -q .; then
+    # One list, read whole: `kubectl | grep -q` ends kubectl by SIGPIPE once the list outgrows the
+    # pipe (the scale bed's 2,000 simulated DaemonSet pods), and pipefail took that for "not settled".
+    if cluster_healthy && pods=$(kc get pods -n kube-system --no-headers 2>/dev/null) && [[ -n $pods ]] \
+       && awk '$3 != "Running" { bad = 1 } END { exit bad }' <<<"$pods"; then
       return 0
     fi
     sleep 5
