@@ -200,20 +200,16 @@ export class NetworkPolicyJig {
    */
   async observe(edges: readonly MatrixEdge[]): Promise<ConnectAttempt[]> {
     const clients = [...new Set(edges.map((e) => e.from))];
-    const byClient = await Promise.all(
-      clients.map((from) =>
-        observeConnects(
-          this.pods,
-          from,
-          edges.filter((e) => e.from === from),
-        ),
+    const byClient = new Map(
+      await Promise.all(
+        clients.map(async (from) => {
+          const targets = edges.filter((e) => e.from === from);
+          return [from, await observeConnects(this.pods, from, targets)] as const;
+        }),
       ),
     );
-    const next = clients.map(() => 0);
-    return edges.map((edge) => {
-      const c = clients.indexOf(edge.from);
-      return byClient[c]![next[c]!++]!;
-    });
+    // A client's attempts come in the order of its edges.
+    return edges.map((edge) => byClient.get(edge.from)!.shift()!);
   }
 
   /**
