@@ -72,6 +72,25 @@ export interface ConnectAttempt {
   detail: string;
 }
 
+/** The attempt agnhost connect's exit code and stderr describe; `shown` is what the report keeps. */
+function attemptOf(
+  from: string,
+  target: string,
+  exitCode: number,
+  stderr: string,
+  shown = stderr,
+): ConnectAttempt {
+  const outcome = connectOutcome(exitCode, stderr);
+  const detail = shown.trim().slice(0, 200);
+  return { from, target, reachable: outcome === 'reached', outcome, exitCode, detail };
+}
+
+/** An attempt that learnt nothing about the network (the exec failed, no report came). */
+function unobserved(from: string, target: string, why: string): ConnectAttempt {
+  const detail = why.slice(0, 200);
+  return { from, target, reachable: false, outcome: 'not-observed', exitCode: -1, detail };
+}
+
 /** One TCP connection attempt from pod `from` to `host:port`; a failing exec throws. */
 export async function tryConnect(
   pods: PodExec,
@@ -84,15 +103,8 @@ export async function tryConnect(
   const result = await execReadOnly(() =>
     pods.exec(from, [AGNHOST, 'connect', `--timeout=${timeoutSeconds}s`, target]),
   );
-  const outcome = connectOutcome(result.exitCode, result.stderr);
-  return {
-    from,
-    target,
-    reachable: outcome === 'reached',
-    outcome,
-    exitCode: result.exitCode,
-    detail: (result.stderr.trim() || result.stdout.trim()).slice(0, 200),
-  };
+  const shown = result.stderr.trim() || result.stdout;
+  return attemptOf(from, target, result.exitCode, result.stderr, shown);
 }
 
 /** `tryConnect` where a failing exec (API error, pod not ready) is the outcome "not-observed". */
@@ -105,9 +117,7 @@ export async function observeConnect(
   try {
     return await tryConnect(pods, from, host, port);
   } catch (err) {
-    const detail = `exec failed: ${oneLine(err)}`.slice(0, 200);
-    const target = hostPort(host, port);
-    return { from, target, reachable: false, outcome: 'not-observed', exitCode: -1, detail };
+    return unobserved(from, hostPort(host, port), `exec failed: ${oneLine(err)}`);
   }
 }
 
@@ -159,14 +169,6 @@ export async function observeConnects(
   timeoutSeconds = 3,
 ): Promise<ConnectAttempt[]> {
   const addresses = targets.map((t) => hostPort(t.host, t.port));
-  const notObserved = (target: string, detail: string): ConnectAttempt => ({
-    from,
-    target,
-    reachable: false,
-    outcome: 'not-observed',
-    exitCode: -1,
-    detail: detail.slice(0, 200),
-  });
   let report: Map<number, BatchLine>;
   try {
     const script = connectBatchScript(timeoutSeconds);
@@ -176,24 +178,16 @@ export async function observeConnects(
     report = parseConnectBatch(result.stdout);
     if (report.size === 0) {
       const why = result.stderr.trim() || `shell exit ${result.exitCode}`;
-      return addresses.map((t) => notObserved(t, `no attempt reported: ${why}`));
+      return addresses.map((t) => unobserved(from, t, `no attempt reported: ${why}`));
     }
   } catch (err) {
-    return addresses.map((t) => notObserved(t, `exec failed: ${oneLine(err)}`));
+    return addresses.map((t) => unobserved(from, t, `exec failed: ${oneLine(err)}`));
   }
   return addresses.map((target, i) => {
     const line = report.get(i);
-    if (line === undefined) return notObserved(target, 'no line for this target in the report');
-    const outcome = connectOutcome(line.exitCode, line.output);
-    const detail = line.output.slice(0, 200);
-    return {
-      from,
-      target,
-      reachable: outcome === 'reached',
-      outcome,
-      exitCode: line.exitCode,
-      detail,
-    };
+    if (line === undefined)
+      return unobserved(from, target, 'no line for this target in the report');
+    return attemptOf(from, target, line.exitCode, line.output);
   });
 }
 
