@@ -219,6 +219,38 @@ console.error('[sonobuoy-e2e] every row has the status ra2 run gives it');
 EOF
 }
 
+# options_for RA2_KEY=VALUE...: the same options for the plugin (plugin_env: --plugin-env flags) and
+# for ra2 run (ra2_flags); selection is some when a focus or skip leaves rows out.
+options_for() {
+  local kv key value name
+  plugin_env=()
+  ra2_flags=(--profile auto)
+  selection=whole-catalog
+  for kv in "$@"; do
+    key=${kv%%=*}
+    value=${kv#*=}
+    [ "$key" != "$kv" ] || die "expected KEY=VALUE, got $kv"
+    plugin_env+=(--plugin-env "ra2.$key=$value")
+    case "$key" in
+      RA2_PROFILE) ra2_flags+=(--profile "$value") ;;
+      RA2_FOCUS) [ -z "$value" ] || { ra2_flags+=(--focus "$value"); selection=some; } ;;
+      RA2_SKIP) [ -z "$value" ] || { ra2_flags+=(--skip "$value"); selection=some; } ;;
+      RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive) ;; esac ;;
+      RA2_PROBE_IMAGE) ra2_flags+=(--probe-image "$value") ;;
+      RA2_IMAGE_PREFIX) [ -z "$value" ] || ra2_flags+=(--image-prefix "$value") ;;
+      RA2_TIMEOUT) ra2_flags+=(--timeout "$value") ;;
+      RA2_PARALLEL) ;; # the plugin's only: ra2 run below is always serial
+      RA2_RELEASE) ra2_flags+=(--release "$value") ;;
+      RA2_TIMEOUT_*) # RA2_TIMEOUT_LOAD_BALANCER=20s -> --wait load-balancer=20s
+        name=${key#RA2_TIMEOUT_}
+        name=${name//_/-}
+        ra2_flags+=(--wait "${name,,}=$value") ;;
+      RA2_DEADLINE) ;; # plugin-only (the CLI has no whole-run deadline)
+      *) die "unknown key $key (docs/sonobuoy.md lists the keys)" ;;
+    esac
+  done
+}
+
 main() {
   [ $# -ge 1 ] || { sed -n '2,33p' "$0" >&2; exit 2; }
   KUBECONFIG_FILE=$(readlink -f "$1")
@@ -240,29 +272,7 @@ main() {
   mkdir -p "$work"
   [ -n "${RA2_E2E_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
-  # --- options: the same for the plugin (--plugin-env) and for ra2 run (flags) ---
-  plugin_env=()
-  ra2_flags=(--profile auto)
-  selection=whole-catalog
-  for kv in "$@"; do
-    key=${kv%%=*}
-    value=${kv#*=}
-    [ "$key" != "$kv" ] || die "expected KEY=VALUE, got $kv"
-    plugin_env+=(--plugin-env "ra2.$key=$value")
-    case "$key" in
-      RA2_PROFILE) ra2_flags+=(--profile "$value") ;;
-      RA2_FOCUS) [ -z "$value" ] || { ra2_flags+=(--focus "$value"); selection=some; } ;;
-      RA2_SKIP) [ -z "$value" ] || { ra2_flags+=(--skip "$value"); selection=some; } ;;
-      RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive) ;; esac ;;
-      RA2_PROBE_IMAGE) ra2_flags+=(--probe-image "$value") ;;
-      RA2_IMAGE_PREFIX) [ -z "$value" ] || ra2_flags+=(--image-prefix "$value") ;;
-      RA2_TIMEOUT) ra2_flags+=(--timeout "$value") ;;
-      RA2_PARALLEL) ;; # the plugin's only: ra2 run below is always serial
-      RA2_RELEASE) ra2_flags+=(--release "$value") ;;
-      RA2_DEADLINE | RA2_TIMEOUT_*) ;; # plugin-only (the CLI has no whole-run deadline)
-      *) die "unknown key $key (docs/sonobuoy.md lists the keys)" ;;
-    esac
-  done
+  options_for "$@"
 
   if [ -n "${RA2_E2E_KIND_CLUSTER:-}" ]; then
     for image in "$PLUGIN_IMAGE" "$SONOBUOY_IMAGE"; do

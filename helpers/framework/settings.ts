@@ -47,7 +47,12 @@ export interface RunSettings {
   imagePrefix?: string;
   /** "name" or "namespace/name" of a registry secret for probe pods (pull-secret.ts). */
   imagePullSecret?: string;
+  /** Waits set by `--wait`, each over its default (the plugin's keys are RA2_TIMEOUT_<NAME>). */
+  waits: WaitOverride[];
 }
+
+/** One wait of Timeouts set to a duration (ms). */
+export type WaitOverride = [wait: keyof Timeouts, ms: number];
 
 export interface Setting<K extends keyof RunSettings = keyof RunSettings> {
   name: K;
@@ -97,6 +102,29 @@ function positiveWholeNumber(value: string): number {
 }
 
 const patterns = (value: string): string[] => splitPatterns([value]);
+
+/** "podStart" -> "pod-start": the wait's name as `--wait` takes it. */
+export function waitFlagName(wait: keyof Timeouts): string {
+  return wait.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Every wait `--wait` can set: all but the per-check limit, which is --timeout. */
+const SETTABLE_WAITS = (Object.keys(defaultTimeouts) as (keyof Timeouts)[]).filter(
+  (wait) => wait !== 'check',
+);
+
+/** "load-balancer=20s,pod-start=5m" -> [["loadBalancer", 20000], ["podStart", 300000]] */
+function waitOverrides(value: string): WaitOverride[] {
+  return splitPatterns([value]).map((pair) => {
+    const [name, duration] = pair.split('=', 2);
+    const wait = SETTABLE_WAITS.find((w) => waitFlagName(w) === name?.trim());
+    if (!wait || duration === undefined)
+      throw new UsageError(
+        `"${pair}" is not <wait>=<duration> with a wait among ${SETTABLE_WAITS.map(waitFlagName).join(', ')}`,
+      );
+    return [wait, parseDuration(duration.trim())];
+  });
+}
 
 /** Optional text settings: unset unless given. */
 function optionalText<K extends keyof RunSettings>(
@@ -244,6 +272,15 @@ export const SETTINGS: readonly AnySetting[] = [
     shown: DEFAULT_DEADLINE,
   },
   {
+    name: 'waits',
+    flag: '--wait <wait=duration>',
+    help: `set one wait over its default, e.g. load-balancer=20s where nothing will assign an address; repeatable or comma-separated (${SETTABLE_WAITS.map((w) => `${waitFlagName(w)} ${formatDuration(defaultTimeouts[w])}`).join(', ')})`,
+    parse: waitOverrides,
+    default: [],
+    shown: '',
+    form: 'list',
+  },
+  {
     name: 'parallel',
     flag: '--parallel <n>',
     env: 'RA2_PARALLEL',
@@ -292,17 +329,13 @@ export function waitEnvKey(wait: keyof Timeouts): string {
 }
 
 /** Every wait but the per-check limit, which is RA2_TIMEOUT / --timeout. */
-export const WAIT_SETTINGS: readonly WaitSetting[] = (
-  Object.keys(defaultTimeouts) as (keyof Timeouts)[]
-)
-  .filter((wait) => wait !== 'check')
-  .map((wait) => ({
-    wait,
-    env: waitEnvKey(wait),
-    help: `overrides the ${wait} wait (helpers/framework/timeouts.ts)`,
-    default: defaultTimeouts[wait],
-    shown: formatDuration(defaultTimeouts[wait]),
-  }));
+export const WAIT_SETTINGS: readonly WaitSetting[] = SETTABLE_WAITS.map((wait) => ({
+  wait,
+  env: waitEnvKey(wait),
+  help: `overrides the ${wait} wait (helpers/framework/timeouts.ts)`,
+  default: defaultTimeouts[wait],
+  shown: formatDuration(defaultTimeouts[wait]),
+}));
 
 export interface EnvSettings {
   settings: RunSettings;
@@ -355,6 +388,7 @@ export function runOptionsFrom(
     disruptive: settings.disruptive,
     allNodes: settings.allNodes,
     timeoutMs: settings.timeoutMs,
+    timeouts: Object.fromEntries(settings.waits),
     parallel: settings.parallel,
     attestations: settings.attestations ? loadAttestations(settings.attestations) : undefined,
     probeImage: settings.probeImage,

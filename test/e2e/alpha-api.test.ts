@@ -14,7 +14,13 @@ import {
   ApisApi,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { describeResult, outputDir, runCli, type CliResult } from './support/cli.js';
+import {
+  describeResult,
+  NO_LOAD_BALANCER_WAIT,
+  outputDir,
+  runCli,
+  type CliResult,
+} from './support/cli.js';
 import { openCluster } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
 import {
@@ -82,6 +88,7 @@ describe('ra2.k8s.012b and ra2.k8s.019 on the alpha-api cluster, with an add-on 
         junitPath,
         '--json',
         path.join(dir, 'results.json'),
+        ...NO_LOAD_BALANCER_WAIT,
       ],
       e2eTimeouts.fullRun,
     );

@@ -12,7 +12,13 @@ import { CoordinationV1Api, V1MicroTime, type KubernetesObject } from '@kubernet
 import { STALE_AFTER_MS, controlName } from '../../helpers/framework/heartbeat.js';
 import { runControlLabels, runLabels } from '../../helpers/framework/labels.js';
 import { clusterScopedKinds } from '../../helpers/framework/leftovers.js';
-import { describeResult, outputDir, runCli, type CliResult } from './support/cli.js';
+import {
+  describeResult,
+  NO_LOAD_BALANCER_WAIT,
+  outputDir,
+  runCli,
+  type CliResult,
+} from './support/cli.js';
 import {
   isNotFound,
   openCluster,
@@ -150,7 +156,14 @@ describe('the whole catalog as the least-privilege ServiceAccount on the basic c
     await plantStaleRun();
 
     run = await runCli(
-      ['run', '--kubeconfig', kubeconfig, '--json', path.join(dir, 'results.json')],
+      [
+        'run',
+        '--kubeconfig',
+        kubeconfig,
+        '--json',
+        path.join(dir, 'results.json'),
+        ...NO_LOAD_BALANCER_WAIT,
+      ],
       e2eTimeouts.fullRun,
     );
     console.log(

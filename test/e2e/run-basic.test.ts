@@ -15,7 +15,13 @@ import {
 } from '@kubernetes/client-node';
 import { loadCatalog } from '../../catalog/index.js';
 import { EXIT_NOT_CONFORMANT } from '../../helpers/framework/result.js';
-import { runCli, outputDir, describeResult, type CliResult } from './support/cli.js';
+import {
+  runCli,
+  outputDir,
+  describeResult,
+  NO_LOAD_BALANCER_WAIT,
+  type CliResult,
+} from './support/cli.js';
 import { openCluster, waitForNoLeftovers, type TestCluster } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
 import {
@@ -109,6 +115,7 @@ describe('ra2 run on the basic cluster', function () {
         path.join(dir, 'junit.xml'),
         '--json',
         path.join(dir, 'results.json'),
+        ...NO_LOAD_BALANCER_WAIT,
       ],
       e2eTimeouts.fullRun,
     );

@@ -195,4 +195,15 @@ expect_failure "an error in the plugin, a pass in ra2 run: fails naming both sid
   in_script expect_same_rows "$STUBS/detailed.jsonl" "$STUBS/plugin.json" "$STUBS/direct.json" "$STUBS/catalog.tsv" whole-catalog
 expect_failure "… and ra2 run's side" "ra2 run: passed: the server saw the pod address" \
   in_script expect_same_rows "$STUBS/detailed.jsonl" "$STUBS/plugin.json" "$STUBS/direct.json" "$STUBS/catalog.tsv" whole-catalog
+
+echo "scripts/sonobuoy-e2e.sh the same options for the plugin and ra2 run"
+# show_options KEY=VALUE...: both sides of options_for, one line each.
+show_options() { options_for "$@"; echo "plugin: ${plugin_env[*]}"; echo "ra2: ${ra2_flags[*]}"; echo "selection: $selection"; }
+expect_success "a wait key becomes --wait for ra2 run, and stays a plugin key" \
+  "^ra2: --profile auto --wait load-balancer=20s --wait service-endpoints=2m$" \
+  in_script show_options RA2_TIMEOUT_LOAD_BALANCER=20s RA2_TIMEOUT_SERVICE_ENDPOINTS=2m
+expect_success "the plugin gets the wait key as given" \
+  "^plugin: --plugin-env ra2.RA2_TIMEOUT_LOAD_BALANCER=20s$" in_script show_options RA2_TIMEOUT_LOAD_BALANCER=20s
+expect_success "a focus leaves rows out" "^selection: some$" in_script show_options RA2_FOCUS='ra2.k8s.*'
+expect_failure "an unknown key: fails naming it" "FAIL: unknown key RA2_NOPE" in_script show_options RA2_NOPE=1
 finish

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadCatalog } from '../../catalog/index.js';
-import { outputDir, runCli, type CliResult } from '../e2e/support/cli.js';
+import { NO_LOAD_BALANCER_WAIT, outputDir, runCli, type CliResult } from '../e2e/support/cli.js';
 import { openCluster, waitForNoLeftovers } from '../e2e/support/cluster.js';
 import { assertPinnedVerdicts } from '../e2e/support/expectations.js';
 import {
@@ -44,7 +44,7 @@ describe('ra2 run on the ha cluster', function () {
     // default of six checks at once, probe execs there took over their 30 s (seen in a CI
     // rehearsal). Three at a time is a bound that fits this cluster, as --parallel is for.
     run = await runCli(
-      ['run', '--kubeconfig', kubeconfig, '--json', json, '--parallel', '3'],
+      ['run', '--kubeconfig', kubeconfig, '--json', json, '--parallel', '3', ...NO_LOAD_BALANCER_WAIT],
       e2eTimeouts.fullRun,
     );
     report = readCompletedReport(run, json);
