@@ -9,7 +9,8 @@
 #      e.g. of tests running at the same time on the cluster, are only listed);
 #   3. `ra2 run` with the same options but one check at a time (--parallel 1;
 #      the plugin runs its checks concurrently, RA2_PARALLEL's default), from
-#      this machine, gives every row the same status, so concurrency is shown
+#      this machine and at the same time as the plugin's run (one after the other
+#      when the selection is disruptive), gives every row the same status, so concurrency is shown
 #      not to change a verdict (JUnit terms: passed, failed, skipped; a SHOULD or MAY failure
 #      is a skip for Sonobuoy), and exits with the outcome its results call for:
 #      1 when a MUST row failed, else 3 when a MUST row was not observed, else 0,
@@ -220,12 +221,14 @@ EOF
 }
 
 # options_for RA2_KEY=VALUE...: the same options for the plugin (plugin_env: --plugin-env flags) and
-# for ra2 run (ra2_flags); selection is some when a focus or skip leaves rows out.
+# for ra2 run (ra2_flags); selection is some when a focus or skip leaves rows out; disruptive is
+# true when the disruptive checks run.
 options_for() {
   local kv key value name
   plugin_env=()
   ra2_flags=(--profile auto)
   selection=whole-catalog
+  disruptive=false
   for kv in "$@"; do
     key=${kv%%=*}
     value=${kv#*=}
@@ -235,7 +238,7 @@ options_for() {
       RA2_PROFILE) ra2_flags+=(--profile "$value") ;;
       RA2_FOCUS) [ -z "$value" ] || { ra2_flags+=(--focus "$value"); selection=some; } ;;
       RA2_SKIP) [ -z "$value" ] || { ra2_flags+=(--skip "$value"); selection=some; } ;;
-      RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive) ;; esac ;;
+      RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive); disruptive=true ;; esac ;;
       RA2_PROBE_IMAGE) ra2_flags+=(--probe-image "$value") ;;
       RA2_IMAGE_PREFIX) [ -z "$value" ] || ra2_flags+=(--image-prefix "$value") ;;
       RA2_TIMEOUT) ra2_flags+=(--timeout "$value") ;;
@@ -249,6 +252,40 @@ options_for() {
       *) die "unknown key $key (docs/sonobuoy.md lists the keys)" ;;
     esac
   done
+}
+
+# start_serial_run: `ra2 run` with ra2_flags, one check at a time, in the background; its output
+# goes to $work/ra2-run.log and its results to $work/ra2.json.
+start_serial_run() {
+  # Serial on purpose: the plugin ran its checks concurrently, so rows that
+  # agree show that running checks at once changes no verdict.
+  ra2_flags+=(--parallel 1)
+  log "ra2 run ${ra2_flags[*]} (one check at a time; the plugin runs them concurrently)"
+  serial_start=$SECONDS
+  "${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1 &
+  serial_pid=$!
+}
+
+# finish_serial_run: waits for it; its exit and outcome are the ones its results call for, the
+# plugin's outcome, and it leaves nothing behind.
+finish_serial_run() {
+  local code=0
+  wait "$serial_pid" || code=$?
+  serial_pid=
+  log "ra2 run took $((SECONDS - serial_start))s (exit $code)"
+  case "$code" in 0 | 1 | 3) ;; *) die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")" ;; esac
+  expect_outcome_exit "$code" "$work/ra2.json"
+  expect_same_outcome "$results_json" "$work/ra2.json"
+  ra2_run=$(node -p "require('$work/ra2.json').runId ?? ''")
+  [ -n "$ra2_run" ] || die "$work/ra2.json names no runId: cannot look for the run's leftovers"
+  expect_no_leftovers "after ra2 run" "$ra2_run"
+}
+
+# stop_serial_run: a run still going when the script stops early is interrupted (it cleans up).
+stop_serial_run() {
+  [ -n "${serial_pid:-}" ] || return 0
+  kill -TERM "$serial_pid" 2>/dev/null && wait "$serial_pid" 2>/dev/null || true
+  serial_pid=
 }
 
 main() {
@@ -270,7 +307,7 @@ main() {
 
   work=${RA2_E2E_KEEP:-$(mktemp -d)}
   mkdir -p "$work"
-  [ -n "${RA2_E2E_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+  trap 'stop_serial_run; [ -n "${RA2_E2E_KEEP:-}" ] || rm -rf "$work"' EXIT
 
   options_for "$@"
 
@@ -284,6 +321,12 @@ main() {
   if "$SONOBUOY" status >/dev/null 2>&1; then
     die "a Sonobuoy run already exists on this cluster; remove it first (sonobuoy delete --wait)"
   fi
+
+  # --- 3, started first: ra2 run with the same options, one check at a time -------
+  # Beside the plugin's run: a run never touches another live run's objects, and the workload
+  # rules leave every run's probe pods out, so each run's verdicts are its own. A disruptive
+  # check would disturb the other run: then ra2 run starts once the plugin's run is over.
+  if ! $disruptive; then start_serial_run; fi
 
   # --- 1. the plugin through Sonobuoy ------------------------------------------
   start=$SECONDS
@@ -320,23 +363,9 @@ main() {
   "$SONOBUOY" delete --wait >&2
   expect_no_leftovers "after sonobuoy delete --wait" "$plugin_run"
 
-  # --- 3. ra2 run with the same options -------------------------------------------
-  start=$SECONDS
-  # Serial on purpose: the plugin ran its checks concurrently, so rows that
-  # agree show that running checks at once changes no verdict.
-  ra2_flags+=(--parallel 1)
-  log "ra2 run ${ra2_flags[*]} (one check at a time; the plugin ran them concurrently)"
-  set +e
-  "${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1
-  code=$?
-  set -e
-  log "ra2 run took $((SECONDS - start))s (exit $code)"
-  case "$code" in 0 | 1 | 3) ;; *) die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")" ;; esac
-  expect_outcome_exit "$code" "$work/ra2.json"
-  expect_same_outcome "$results_json" "$work/ra2.json"
-  ra2_run=$(node -p "require('$work/ra2.json').runId ?? ''")
-  [ -n "$ra2_run" ] || die "$work/ra2.json names no runId: cannot look for the run's leftovers"
-  expect_no_leftovers "after ra2 run" "$ra2_run"
+  # --- 3. ra2 run, when it ends ----------------------------------------------------
+  if $disruptive; then start_serial_run; fi
+  finish_serial_run
 
   # --- compare ----------------------------------------------------------------------
   "${RA2[@]}" list >"$work/catalog.tsv"

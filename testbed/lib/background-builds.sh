@@ -3,6 +3,7 @@
 # cold machine the Sonobuoy CLI (basic's last step) and the network-intensive add-ons (the last
 # phase) compile while the basic phase's clusters wait on pods and timeouts, instead of before it;
 # the clusters' processes keep their priority. Warm, each build finds its cache and ends at once.
+# run-e2e.sh brings some clusters up the same way (bring_up_beside): "building cluster-ha".
 declare -A builds=()
 start_background_build() {
   local name=$1; shift
