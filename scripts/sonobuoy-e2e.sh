@@ -32,6 +32,10 @@
 #   RA2_PLUGIN_IMAGE     the plugin image (default: the manifest's)
 #   RA2_E2E_WAIT_MINUTES sonobuoy run --wait (default 90)
 #   RA2_E2E_KEEP=DIR     keep the results and logs in DIR
+#   RA2_E2E_SERIAL_RESULTS=FILE  the JSON results of a `ra2 run --parallel 1` made on this cluster
+#                        just before, with the same options: compared instead of running one
+#                        here (run-e2e.sh hands over its basic e2e full run); its exit code is
+#                        the one its test checked, and its options must be the plugin's
 # Every kubectl the checks rely on must answer: a failing or silent one fails the script (never
 # "nothing left"). Sourcing the script defines its functions without running it (test/scripts/).
 set -euo pipefail
@@ -254,6 +258,31 @@ options_for() {
   done
 }
 
+# expect_serial_run_of_same_options PLUGIN_JSON RA2_JSON: RA2_JSON's run took one check at a time
+# and was told what the plugin was (profile, selection, release, waits, images), so the two may be
+# compared row by row.
+expect_serial_run_of_same_options() {
+  local problem
+  problem=$(node - "$1" "$2" <<'EOF'
+const fs = require('node:fs');
+const [pluginFile, ra2File] = process.argv.slice(2);
+const options = (file) => JSON.parse(fs.readFileSync(file, 'utf8')).metadata?.options ?? {};
+const plugin = options(pluginFile);
+const ra2 = options(ra2File);
+const fields = ['release', 'profile', 'focus', 'skip', 'disruptive', 'allNodes', 'timeouts', 'probeImage', 'imagePrefix'];
+const problems = [];
+if (ra2.parallel !== 1) problems.push(`it ran ${ra2.parallel ?? 'an unknown number of'} checks at once, not 1`);
+for (const field of fields) {
+  const [a, b] = [JSON.stringify(plugin[field] ?? null), JSON.stringify(ra2[field] ?? null)];
+  if (a !== b) problems.push(`its ${field} is ${b}, the plugin's ${a}`);
+}
+console.log(problems.join('; '));
+EOF
+  ) || die "cannot read the options of $1 and $2"
+  [ -z "$problem" ] || die "ra2 run's results in $2 cannot be compared with the plugin's: $problem"
+  log "ra2 run's results in $2: one check at a time, the plugin's options"
+}
+
 # start_serial_run: `ra2 run` with ra2_flags, one check at a time, in the background; its output
 # goes to $work/ra2-run.log and its results to $work/ra2.json.
 start_serial_run() {
@@ -289,7 +318,7 @@ stop_serial_run() {
 }
 
 main() {
-  [ $# -ge 1 ] || { sed -n '2,33p' "$0" >&2; exit 2; }
+  [ $# -ge 1 ] || { awk 'NR == 1 { next } /^#/ { print; next } { exit }' "$0" >&2; exit 2; }
   KUBECONFIG_FILE=$(readlink -f "$1")
   shift
   [ -f "$KUBECONFIG_FILE" ] || die "kubeconfig $KUBECONFIG_FILE does not exist"
@@ -326,7 +355,8 @@ main() {
   # Beside the plugin's run: a run never touches another live run's objects, and the workload
   # rules leave every run's probe pods out, so each run's verdicts are its own. A disruptive
   # check would disturb the other run: then ra2 run starts once the plugin's run is over.
-  if ! $disruptive; then start_serial_run; fi
+  serial_results=${RA2_E2E_SERIAL_RESULTS:-}
+  if [ -z "$serial_results" ] && ! $disruptive; then start_serial_run; fi
 
   # --- 1. the plugin through Sonobuoy ------------------------------------------
   start=$SECONDS
@@ -363,9 +393,16 @@ main() {
   "$SONOBUOY" delete --wait >&2
   expect_no_leftovers "after sonobuoy delete --wait" "$plugin_run"
 
-  # --- 3. ra2 run, when it ends ----------------------------------------------------
-  if $disruptive; then start_serial_run; fi
-  finish_serial_run
+  # --- 3. ra2 run, when it ends (or the one handed over) -----------------------------
+  if [ -n "$serial_results" ]; then
+    [ -f "$serial_results" ] || die "RA2_E2E_SERIAL_RESULTS=$serial_results does not exist"
+    cp "$serial_results" "$work/ra2.json"
+    expect_serial_run_of_same_options "$results_json" "$work/ra2.json"
+    expect_same_outcome "$results_json" "$work/ra2.json"
+  else
+    if $disruptive; then start_serial_run; fi
+    finish_serial_run
+  fi
 
   # --- compare ----------------------------------------------------------------------
   "${RA2[@]}" list >"$work/catalog.tsv"

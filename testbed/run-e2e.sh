@@ -93,16 +93,22 @@ run_basic_phase() {
   await_cluster alpha-api
   RA2_E2E_ALPHA_KUBECONFIG=$(kubeconfig_of alpha-api) npx mocha --config .mocharc.e2e-alpha.json
   "$TESTBED_DIR/cluster.sh" down alpha-api
-  # test/e2e/: among them least-privilege.test.ts, the whole catalog under sonobuoy/rbac-least-privilege.yaml.
-  RA2_E2E_KUBECONFIG=$(kubeconfig_of basic) npx mocha --config .mocharc.e2e.json --ignore dist/test/e2e/alpha-api.test.js
-  # The Sonobuoy plugin, run by a real `sonobuoy run`, with its images loaded into the cluster.
-  # basic has no load-balancer implementation: ra2.k8s.015 fails the same after 20 s as after its
-  # default 90 s, which would otherwise be the critical path of both runs (the serial one above all).
+  # test/e2e/: among them least-privilege.test.ts, the whole catalog under sonobuoy/rbac-least-privilege.yaml,
+  # and run-basic.test.ts, the whole catalog one check at a time, whose results the Sonobuoy e2e reuses.
+  local serial_json
+  serial_json=$(mktemp --suffix=-serial-run.json)
+  RA2_E2E_SERIAL_JSON=$serial_json RA2_E2E_KUBECONFIG=$(kubeconfig_of basic) \
+    npx mocha --config .mocharc.e2e.json --ignore dist/test/e2e/alpha-api.test.js
+  # The Sonobuoy plugin, run by a real `sonobuoy run`, with its images loaded into the cluster, and
+  # compared row by row with that serial run. basic has no load-balancer implementation: ra2.k8s.015
+  # fails the same after 20 s as after its default 90 s (the e2e's NO_LOAD_BALANCER_WAIT).
   await_background_build sonobuoy
-  # The HA bed comes up beside the Sonobuoy e2e, whose two runs mostly wait.
+  # The HA bed comes up beside the Sonobuoy e2e.
   [[ " $phases " != *" ha "* ]] || bring_up_beside ha
   scripts/build-plugin-image.sh
-  RA2_E2E_KIND_CLUSTER=ra2-basic scripts/sonobuoy-e2e.sh "$(kubeconfig_of basic)" RA2_TIMEOUT_LOAD_BALANCER=20s
+  RA2_E2E_KIND_CLUSTER=ra2-basic RA2_E2E_SERIAL_RESULTS=$serial_json \
+    scripts/sonobuoy-e2e.sh "$(kubeconfig_of basic)" RA2_TIMEOUT_LOAD_BALANCER=20s
+  rm -f "$serial_json"
   "$TESTBED_DIR/cluster.sh" down basic
 }
 

@@ -230,4 +230,20 @@ expect_failure "a serial run that exits 2 fails, naming its exit and last line" 
   "FAIL: ra2 run exited 2: ra2 stub line" in_script serial_run_with 2
 expect_failure "an exit 1 without results fails on the results, not as passed" \
   "FAIL: .*ra2.json" in_script serial_run_with 1
+
+echo "scripts/sonobuoy-e2e.sh a serial run handed over"
+# options_json FILE PARALLEL WAITS: results whose metadata records these options.
+options_json() {
+  printf '{"metadata":{"options":{"release":"r","profile":"auto","focus":[],"skip":[],"disruptive":false,"allNodes":false,"timeouts":%s,"parallel":%s,"probeImage":"agnhost"}}}\n' "$3" "$2" >"$1"
+}
+options_json "$STUBS/plugin-options.json" 6 '{"loadBalancer":20000}'
+options_json "$STUBS/serial-options.json" 1 '{"loadBalancer":20000}'
+expect_success "control: one check at a time, the plugin's options" "one check at a time, the plugin's options" \
+  in_script expect_serial_run_of_same_options "$STUBS/plugin-options.json" "$STUBS/serial-options.json"
+options_json "$STUBS/concurrent-options.json" 6 '{"loadBalancer":20000}'
+expect_failure "a concurrent run handed over: fails" "cannot be compared .*: it ran 6 checks at once, not 1" \
+  in_script expect_serial_run_of_same_options "$STUBS/plugin-options.json" "$STUBS/concurrent-options.json"
+options_json "$STUBS/default-wait.json" 1 '{}'
+expect_failure "a run with other waits: fails naming them" 'its timeouts is \{\}, the plugin.s \{"loadBalancer":20000\}' \
+  in_script expect_serial_run_of_same_options "$STUBS/plugin-options.json" "$STUBS/default-wait.json"
 finish
