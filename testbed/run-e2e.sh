@@ -53,9 +53,12 @@ down_all() {
 }
 trap down_all EXIT
 bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
-# bring_up_beside NAME: the same in the background, while the tests before its phase wait on pods
-# and timeouts; the phase then awaits it with await_cluster NAME. The cluster's own processes
-# run in its node containers at their usual priority: nice applies to kind and kubectl only.
+# bring_up_beside NAME: the same in the background, while the tests before its phase run; the phase
+# then awaits it with await_cluster NAME. The cluster's own processes run in its node containers at
+# their usual priority: nice applies to kind and kubectl only. Not for the ha bed: brought up while
+# basic's nodes hold the kind network's first addresses, a control-plane node that the failover test
+# stops and starts comes back, once basic is gone, with the first free address, not its own, and
+# etcd never heals (seen: etcd short of 3 healthy members for 4 min).
 bring_up_beside() {
   up+=("$1")
   start_background_build "cluster-$1" bash -c \
@@ -103,8 +106,6 @@ run_basic_phase() {
   # compared row by row with that serial run. basic has no load-balancer implementation: ra2.k8s.015
   # fails the same after 20 s as after its default 90 s (the e2e's NO_LOAD_BALANCER_WAIT).
   await_background_build sonobuoy
-  # The HA bed comes up beside the Sonobuoy e2e.
-  [[ " $phases " != *" ha "* ]] || bring_up_beside ha
   scripts/build-plugin-image.sh
   RA2_E2E_KIND_CLUSTER=ra2-basic RA2_E2E_SERIAL_RESULTS=$serial_json \
     scripts/sonobuoy-e2e.sh "$(kubeconfig_of basic)" RA2_TIMEOUT_LOAD_BALANCER=20s
