@@ -55,10 +55,10 @@ trap down_all EXIT
 bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
 # bring_up_beside NAME: the same in the background, while the tests before its phase run; the phase
 # then awaits it with await_cluster NAME. The cluster's own processes run in its node containers at
-# their usual priority: nice applies to kind and kubectl only. Not for the ha bed: brought up while
-# basic's nodes hold the kind network's first addresses, a control-plane node that the failover test
-# stops and starts comes back, once basic is gone, with the first free address, not its own, and
-# etcd never heals (seen: etcd short of 3 healthy members for 4 min).
+# their usual priority: nice applies to kind and kubectl only. Not for the ha bed: Docker gives a
+# container that starts again the network's first free address (measured), so had ha come up while
+# basic held the first ones, the control-plane node its failover test restarts would come back,
+# basic gone, under another address, and etcd would not heal (seen: short of 3 healthy members for 4 min).
 bring_up_beside() {
   up+=("$1")
   start_background_build "cluster-$1" bash -c \
