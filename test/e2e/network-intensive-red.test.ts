@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
-import { outputDir, runCli, type CliResult } from './support/cli.js';
+import { NO_LOAD_BALANCER_WAIT, outputDir, runCli, type CliResult } from './support/cli.js';
 import { openCluster, waitForNoLeftovers, type TestCluster } from './support/cluster.js';
 import { requireKubeconfig } from './support/env.js';
 import {
@@ -69,6 +69,7 @@ describe('network-intensive rows on the basic cluster (red side)', function () {
         ids.join(','),
         '--json',
         file,
+        ...NO_LOAD_BALANCER_WAIT,
       ],
       e2eTimeouts.fullRun,
     );

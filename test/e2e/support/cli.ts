@@ -21,11 +21,11 @@ export const cliPath = path.resolve(
 );
 
 /**
- * Flags for a whole-catalog run on a bed with no load-balancer implementation (basic,
- * alpha-api, ha). There ra2.k8s.015 waits out its 90 s for an address nothing will assign,
- * and that wait is the run's critical path; 20 s gives the same verdict, which
- * expectations/ pins. network-intensive-red.test.ts keeps the default wait, since k8s.015
- * is the row it examines.
+ * Flags for a run on a bed with no load-balancer implementation (basic, alpha-api, ha).
+ * There ra2.k8s.015 waits out its 90 s for an address nothing will assign, and that wait
+ * is the run's critical path; 20 s gives the same verdict, which expectations/ pins (the
+ * failure names the wait it gave). The default wait runs on the network-intensive bed,
+ * whose load balancer answers within it.
  */
 export const NO_LOAD_BALANCER_WAIT: readonly string[] = ['--wait', 'load-balancer=20s'];
 
