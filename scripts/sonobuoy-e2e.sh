@@ -341,10 +341,8 @@ main() {
   options_for "$@"
 
   if [ -n "${RA2_E2E_KIND_CLUSTER:-}" ]; then
-    for image in "$PLUGIN_IMAGE" "$SONOBUOY_IMAGE"; do
-      log "kind load docker-image --name $RA2_E2E_KIND_CLUSTER $image"
-      kind load docker-image --name "$RA2_E2E_KIND_CLUSTER" "$image" >&2
-    done
+    log "kind load docker-image --name $RA2_E2E_KIND_CLUSTER $PLUGIN_IMAGE $SONOBUOY_IMAGE"
+    kind load docker-image --name "$RA2_E2E_KIND_CLUSTER" "$PLUGIN_IMAGE" "$SONOBUOY_IMAGE" >&2
   fi
 
   if "$SONOBUOY" status >/dev/null 2>&1; then

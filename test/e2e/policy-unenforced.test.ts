@@ -99,8 +99,21 @@ describe('NetworkPolicy rows when the CNI enforces no NetworkPolicy', function (
   it('fails every policy row, naming the path that stayed open', async () => {
     const dir = outputDir('policy-unenforced');
     const json = path.join(dir, 'results.json');
+    // Each row waits out its network-policy wait for a block that never comes: 20 s shows the
+    // path open as surely as the default 60 s, and where kube-router enforces, blocks take it
+    // a few seconds.
     const run = await runCli(
-      ['run', '--kubeconfig', cluster.kubeconfig, '--focus', policyRows.join(','), '--json', json],
+      [
+        'run',
+        '--kubeconfig',
+        cluster.kubeconfig,
+        '--focus',
+        policyRows.join(','),
+        '--json',
+        json,
+        '--wait',
+        'network-policy=20s',
+      ],
       e2eTimeouts.focusedRun,
     );
     const report = readJsonReport(json);
