@@ -78,6 +78,19 @@ export class KindNodeJig {
     if (info.State.Paused) await handle.unpause();
   }
 
+  /**
+   * The container's addresses on its Docker networks (IPv4 and IPv6), sorted. A stopped
+   * container has none; one started again gets each network's first free address, which
+   * is its old one only if no lower address was freed meanwhile.
+   */
+  async addresses(container: string): Promise<string[]> {
+    const info = await (await this.container(container)).inspect();
+    return Object.values(info.NetworkSettings?.Networks ?? {})
+      .flatMap((n) => [n.IPAddress, n.GlobalIPv6Address])
+      .filter((a): a is string => Boolean(a))
+      .sort();
+  }
+
   async start(container: string): Promise<void> {
     if (await this.isRunning(container)) return;
     await (await this.container(container)).start();
