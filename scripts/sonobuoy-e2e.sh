@@ -9,8 +9,8 @@
 #      e.g. of tests running at the same time on the cluster, are only listed);
 #   3. `ra2 run` with the same options but one check at a time (--parallel 1;
 #      the plugin runs its checks concurrently, RA2_PARALLEL's default), from
-#      this machine and at the same time as the plugin's run (one after the other
-#      when the selection is disruptive), gives every row the same status, so concurrency is shown
+#      this machine (or the one RA2_E2E_SERIAL_RESULTS hands over), gives every row
+#      the same status, so concurrency is shown
 #      not to change a verdict (JUnit terms: passed, failed, skipped; a SHOULD or MAY failure
 #      is a skip for Sonobuoy), and exits with the outcome its results call for:
 #      1 when a MUST row failed, else 3 when a MUST row was not observed, else 0,
@@ -225,14 +225,12 @@ EOF
 }
 
 # options_for RA2_KEY=VALUE...: the same options for the plugin (plugin_env: --plugin-env flags) and
-# for ra2 run (ra2_flags); selection is some when a focus or skip leaves rows out; disruptive is
-# true when the disruptive checks run.
+# for ra2 run (ra2_flags); selection is some when a focus or skip leaves rows out.
 options_for() {
   local kv key value name
   plugin_env=()
   ra2_flags=(--profile auto)
   selection=whole-catalog
-  disruptive=false
   for kv in "$@"; do
     key=${kv%%=*}
     value=${kv#*=}
@@ -242,7 +240,7 @@ options_for() {
       RA2_PROFILE) ra2_flags+=(--profile "$value") ;;
       RA2_FOCUS) [ -z "$value" ] || { ra2_flags+=(--focus "$value"); selection=some; } ;;
       RA2_SKIP) [ -z "$value" ] || { ra2_flags+=(--skip "$value"); selection=some; } ;;
-      RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive); disruptive=true ;; esac ;;
+      RA2_DISRUPTIVE) case "$value" in true | 1 | yes) ra2_flags+=(--disruptive) ;; esac ;;
       RA2_PROBE_IMAGE) ra2_flags+=(--probe-image "$value") ;;
       RA2_IMAGE_PREFIX) [ -z "$value" ] || ra2_flags+=(--image-prefix "$value") ;;
       RA2_TIMEOUT) ra2_flags+=(--timeout "$value") ;;
@@ -283,38 +281,23 @@ EOF
   log "ra2 run's results in $2: one check at a time, the plugin's options"
 }
 
-# start_serial_run: `ra2 run` with ra2_flags, one check at a time, in the background; its output
-# goes to $work/ra2-run.log and its results to $work/ra2.json.
-start_serial_run() {
+# serial_run: `ra2 run` with ra2_flags, one check at a time (its output in $work/ra2-run.log, its
+# results in $work/ra2.json); its exit and outcome are the ones its results call for, the plugin's
+# outcome, and it leaves nothing behind.
+serial_run() {
+  local code=0 start=$SECONDS
   # Serial on purpose: the plugin ran its checks concurrently, so rows that
   # agree show that running checks at once changes no verdict.
   ra2_flags+=(--parallel 1)
-  log "ra2 run ${ra2_flags[*]} (one check at a time; the plugin runs them concurrently)"
-  serial_start=$SECONDS
-  "${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1 &
-  serial_pid=$!
-}
-
-# finish_serial_run: waits for it; its exit and outcome are the ones its results call for, the
-# plugin's outcome, and it leaves nothing behind.
-finish_serial_run() {
-  local code=0
-  wait "$serial_pid" || code=$?
-  serial_pid=
-  log "ra2 run took $((SECONDS - serial_start))s (exit $code)"
+  log "ra2 run ${ra2_flags[*]} (one check at a time; the plugin ran them concurrently)"
+  "${RA2[@]}" run --kubeconfig "$KUBECONFIG_FILE" "${ra2_flags[@]}" --json "$work/ra2.json" >"$work/ra2-run.log" 2>&1 || code=$?
+  log "ra2 run took $((SECONDS - start))s (exit $code)"
   case "$code" in 0 | 1 | 3) ;; *) die "ra2 run exited $code: $(tail -3 "$work/ra2-run.log")" ;; esac
   expect_outcome_exit "$code" "$work/ra2.json"
   expect_same_outcome "$results_json" "$work/ra2.json"
   ra2_run=$(node -p "require('$work/ra2.json').runId ?? ''")
   [ -n "$ra2_run" ] || die "$work/ra2.json names no runId: cannot look for the run's leftovers"
   expect_no_leftovers "after ra2 run" "$ra2_run"
-}
-
-# stop_serial_run: a run still going when the script stops early is interrupted (it cleans up).
-stop_serial_run() {
-  [ -n "${serial_pid:-}" ] || return 0
-  kill -TERM "$serial_pid" 2>/dev/null && wait "$serial_pid" 2>/dev/null || true
-  serial_pid=
 }
 
 main() {
@@ -336,7 +319,7 @@ main() {
 
   work=${RA2_E2E_KEEP:-$(mktemp -d)}
   mkdir -p "$work"
-  trap 'stop_serial_run; [ -n "${RA2_E2E_KEEP:-}" ] || rm -rf "$work"' EXIT
+  [ -n "${RA2_E2E_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
   options_for "$@"
 
@@ -348,13 +331,6 @@ main() {
   if "$SONOBUOY" status >/dev/null 2>&1; then
     die "a Sonobuoy run already exists on this cluster; remove it first (sonobuoy delete --wait)"
   fi
-
-  # --- 3, started first: ra2 run with the same options, one check at a time -------
-  # Beside the plugin's run: a run never touches another live run's objects, and the workload
-  # rules leave every run's probe pods out, so each run's verdicts are its own. A disruptive
-  # check would disturb the other run: then ra2 run starts once the plugin's run is over.
-  serial_results=${RA2_E2E_SERIAL_RESULTS:-}
-  if [ -z "$serial_results" ] && ! $disruptive; then start_serial_run; fi
 
   # --- 1. the plugin through Sonobuoy ------------------------------------------
   start=$SECONDS
@@ -391,15 +367,15 @@ main() {
   "$SONOBUOY" delete --wait >&2
   expect_no_leftovers "after sonobuoy delete --wait" "$plugin_run"
 
-  # --- 3. ra2 run, when it ends (or the one handed over) -----------------------------
+  # --- 3. ra2 run with the same options, one check at a time (or the one handed over) ---
+  serial_results=${RA2_E2E_SERIAL_RESULTS:-}
   if [ -n "$serial_results" ]; then
     [ -f "$serial_results" ] || die "RA2_E2E_SERIAL_RESULTS=$serial_results does not exist"
     cp "$serial_results" "$work/ra2.json"
     expect_serial_run_of_same_options "$results_json" "$work/ra2.json"
     expect_same_outcome "$results_json" "$work/ra2.json"
   else
-    if $disruptive; then start_serial_run; fi
-    finish_serial_run
+    serial_run
   fi
 
   # --- compare ----------------------------------------------------------------------

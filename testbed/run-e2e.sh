@@ -53,20 +53,15 @@ down_all() {
 }
 trap down_all EXIT
 bring_up() { up+=("$1"); retry 2 "$TESTBED_DIR/cluster.sh" up "$1"; }
-# bring_up_beside NAME: the same in the background, while the tests before its phase run; the phase
-# then awaits it with await_cluster NAME. The cluster's own processes run in its node containers at
-# their usual priority: nice applies to kind and kubectl only. Not for the ha bed: Docker gives a
-# container that starts again the network's first free address (measured), so had ha come up while
-# basic held the first ones, the control-plane node its failover test restarts would come back,
-# basic gone, under another address, and etcd would not heal (seen: short of 3 healthy members for 4 min).
+# bring_up_beside NAME: bring_up in the background, awaited with await_background_build cluster-NAME.
+# The cluster's own processes run in its node containers at their usual priority: nice applies to
+# kind and kubectl only. Not for the ha bed: Docker gives a container that starts again the
+# network's first free address (measured), so had ha come up while basic held the first ones, the
+# node its failover test restarts would come back, basic gone, under another address.
 bring_up_beside() {
   up+=("$1")
-  start_background_build "cluster-$1" bash -c \
-    '"$0" up "$1" || { sleep 5; "$0" up "$1"; }' "$TESTBED_DIR/cluster.sh" "$1"
-}
-# await_cluster NAME: the cluster is up, brought up beside the earlier tests or now.
-await_cluster() {
-  if [[ -n "${builds[cluster-$1]:-}" ]]; then await_background_build "cluster-$1"; else bring_up "$1"; fi
+  start_background_build "cluster-$1" bash -c 'source "$0"; retry 2 "$1" up "$2"' \
+    "$TESTBED_DIR/lib/common.sh" "$TESTBED_DIR/cluster.sh" "$1"
 }
 kubeconfig_of() { "$TESTBED_DIR/cluster.sh" kubeconfig "$1"; }
 phase() { log "=== phase $1 ==="; }
@@ -93,7 +88,7 @@ run_basic_phase() {
   "$TESTBED_DIR/verify-basic.sh" basic
   # The alpha-API cluster serves one test file: it is taken down before the others run.
   npm run --silent build
-  await_cluster alpha-api
+  await_background_build cluster-alpha-api
   RA2_E2E_ALPHA_KUBECONFIG=$(kubeconfig_of alpha-api) npx mocha --config .mocharc.e2e-alpha.json
   "$TESTBED_DIR/cluster.sh" down alpha-api
   # test/e2e/: among them least-privilege.test.ts, the whole catalog under sonobuoy/rbac-least-privilege.yaml,
@@ -115,7 +110,7 @@ run_basic_phase() {
 
 run_ha_phase() {
   phase ha
-  await_cluster ha
+  bring_up ha
   npm run --silent build
   RA2_TESTBED_HA_KUBECONFIG=$(kubeconfig_of ha) npx mocha --config .mocharc.testbed.json
   "$TESTBED_DIR/cluster.sh" down ha

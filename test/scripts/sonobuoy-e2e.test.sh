@@ -207,25 +207,13 @@ expect_success "the plugin gets the wait key as given" \
 expect_success "a focus leaves rows out" "^selection: some$" in_script show_options RA2_FOCUS='ra2.k8s.*'
 expect_failure "an unknown key: fails naming it" "FAIL: unknown key RA2_NOPE" in_script show_options RA2_NOPE=1
 
-echo "scripts/sonobuoy-e2e.sh the serial ra2 run beside the plugin"
-# serial_run_with CODE: start_serial_run with a stub ra2 that writes no results and exits CODE, then
-# finish_serial_run.
+echo "scripts/sonobuoy-e2e.sh the serial ra2 run"
+# serial_run_with CODE: serial_run with a stub ra2 that writes no results and exits CODE.
 serial_run_with() {
   work=$(mktemp -d) KUBECONFIG_FILE=k ra2_flags=(--profile auto) RA2=(ra2)
-  CODE=$1 start_serial_run
-  finish_serial_run
+  CODE=$1 serial_run
 }
-# serial_start_only: how long start_serial_run takes to hand back with a ra2 that takes 2 s.
-serial_start_only() {
-  work=$(mktemp -d) KUBECONFIG_FILE=k ra2_flags=(--profile auto) RA2=(ra2)
-  local t=$SECONDS
-  SLEEP=2 start_serial_run
-  echo "started after $((SECONDS - t))s"
-  wait
-}
-stub ra2 'sleep "${SLEEP:-0}"; echo "ra2 stub line"; exit "${CODE:-0}"'
-expect_success "it runs in the background: start hands back at once" "started after 0s" \
-  in_script serial_start_only
+stub ra2 'echo "ra2 stub line"; exit "${CODE:-0}"'
 expect_failure "a serial run that exits 2 fails, naming its exit and last line" \
   "FAIL: ra2 run exited 2: ra2 stub line" in_script serial_run_with 2
 expect_failure "an exit 1 without results fails on the results, not as passed" \
