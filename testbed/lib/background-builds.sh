@@ -5,10 +5,10 @@
 # the clusters' processes keep their priority. Warm, each build finds its cache and ends at once.
 # run-e2e.sh brings some clusters up the same way (bring_up_beside): "building cluster-ha".
 # nice alone is not enough where the kernel groups tasks by session (sched_autogroup, on here): a
-# task's nice orders it only within its session's group, and each group gets an equal share against
-# the Docker cgroup that holds every cluster. A build that stayed in the run's session at nice 19 took
-# half the CPU from the clusters (measured on a cold run). So each build gets a session of its own
-# whose group is at nice 19 too (`setsid`, then /proc/self/autogroup); without autogroup, nice works.
+# task's nice orders it only within its session's group, and that group, at nice 0, gets the same
+# share as the Docker cgroup that holds every cluster (a cold run's compilers showed "nice 0" in
+# /proc/PID/autogroup). So each build gets a session of its own whose group is at nice 19 too
+# (`setsid`, then /proc/self/autogroup); where the kernel has no autogroup, nice alone works.
 declare -A builds=()
 start_background_build() {
   local name=$1; shift
