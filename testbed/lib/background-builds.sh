@@ -3,7 +3,7 @@
 # cold machine the Sonobuoy CLI (basic's last step) and the network-intensive add-ons (the last
 # phase) compile while the basic phase's clusters wait on pods and timeouts, instead of before it;
 # the clusters' processes keep their priority. Warm, each build finds its cache and ends at once.
-# run-e2e.sh brings some clusters up the same way (bring_up_beside): "building cluster-ha".
+# run-e2e.sh brings some clusters up the same way (bring_up_beside): "building cluster-alpha-api".
 # nice alone is not enough where the kernel groups tasks by session (sched_autogroup, on here): a
 # task's nice orders it only within its session's group, and that group, at nice 0, gets the same
 # share as the Docker cgroup that holds every cluster (a cold run's compilers showed "nice 0" in
